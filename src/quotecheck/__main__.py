@@ -1,0 +1,3 @@
+from quotecheck.cli import main
+
+main()

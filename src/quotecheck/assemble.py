@@ -1,0 +1,305 @@
+"""From grounded model answers to the report: types, content spans, fragments and entities."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from quotecheck.models import Quote, QuoteType, Relay, Span, Speaker, SpeakerKind
+from quotecheck.quotes import Grounded
+from quotecheck.speakers import (
+    cue_kind,
+    find_anonymity_reason,
+    find_relays,
+    has_proper_name,
+    is_anonymous,
+    is_pronoun,
+    normalise_name,
+    role_head,
+    speaker_kind,
+)
+from quotecheck.text import Sentence, word_count
+
+_LEAD_IN = re.compile(r"\s*(?:that\s+|:\s*|,\s*)", re.I)
+MIN_UNATTRIBUTED_WORDS = 6
+
+
+def _span(text: str, s: int, e: int) -> Span:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:"):
+        e -= 1
+    return Span(start=s, end=e, text=text[s:e])
+
+
+def quote_type(text: str, sent: Sentence, g: Grounded) -> QuoteType:
+    """Direct when everything outside the marks is attribution; mixed when the marks sit inside
+    reported speech ("The journey was “clear proof ...”, she said")."""
+    q = g.item.quote
+    assert q is not None
+    before = text[sent.start : q.start]
+    after = text[q.end : sent.end]
+    attribution = [s for s in (g.speaker, g.cue) if s is not None]
+
+    def only_attribution(seg: str, seg_start: int) -> bool:
+        rest = seg
+        for s in sorted(attribution, key=lambda s: -s.start):
+            if seg_start <= s.start and s.end <= seg_start + len(seg):
+                a, b = s.start - seg_start, s.end - seg_start
+                rest = rest[:a] + " " + rest[b:]
+        rest = re.sub(
+            r"\b(?:that|and|then|also|later|on \w+|in a statement|in an interview)\b",
+            " ",
+            rest,
+            flags=re.I,
+        )
+        return word_count(rest) <= 3 or rest.strip().endswith(":")
+
+    inner = q.inner(text).rstrip()
+    ends_sentence = bool(inner) and inner[-1] in ".?!,"
+    if before.strip() == "" or before.rstrip().endswith(":"):
+        return QuoteType.direct
+    if ends_sentence and only_attribution(before, sent.start):
+        return QuoteType.direct
+    if (
+        only_attribution(before, sent.start)
+        and only_attribution(after, q.end)
+        and word_count(inner) >= 6
+    ):
+        return QuoteType.direct
+    return QuoteType.mixed
+
+
+def content_span(text: str, sent: Sentence, g: Grounded, lo: int, hi: int) -> Span:
+    """Reported content of a mixed or indirect item: the clause on the far side of the cue."""
+    anchors = [s for s in (g.speaker, g.cue) if s is not None and sent.start <= s.start < sent.end]
+    if not anchors:
+        return _span(text, lo, hi)
+    a_start = min(s.start for s in anchors)
+    a_end = max(s.end for s in anchors)
+    end = sent.end
+    while end > sent.start and text[end - 1] in '.!?"”’ ':
+        end -= 1
+    if a_end <= lo or (lo == hi and word_count(text[sent.start : a_start]) < 3):
+        # "X said (that) ...": content runs from the attribution to the sentence end
+        s = a_end
+        m = _LEAD_IN.match(text, s)
+        if m:
+            s = m.end()
+        return _span(text, s, max(end, hi))
+    if a_start >= hi:  # "..., X said": content runs from the sentence start to the speaker
+        return _span(text, min(sent.start, lo), a_start)
+    return _span(text, lo, hi)
+
+
+@dataclass
+class _Entity:
+    id: str
+    name: str
+    key: str
+    anonymous: bool
+    descriptor: str | None
+    kind: SpeakerKind
+    mentions: list[Span] = field(default_factory=list)
+    quote_ids: list[str] = field(default_factory=list)
+    reason: Span | None = None
+
+
+class _Entities:
+    """Cluster mentions: same normalised name, surname of a known name, pronoun to the last
+    named person, "the official" to the last anonymous official."""
+
+    def __init__(self) -> None:
+        self.items: list[_Entity] = []
+        self.last_person: _Entity | None = None
+
+    def resolve(self, mention: Span, name: str | None, text: str) -> _Entity:
+        m = mention.text
+        if is_pronoun(m) and not name:
+            if self.last_person is not None and m.lower() in {"he", "she", "him", "her"}:
+                return self.last_person
+            return self._new(m, m, anonymous=False, kind=speaker_kind(m, None))
+        label = name or m
+        key = normalise_name(label)
+        for ent in self.items:
+            if (
+                ent.key == key
+                or (key and ent.key.endswith(" " + key))
+                or (ent.key and key.endswith(" " + ent.key) and has_proper_name(ent.name))
+            ):
+                if key.endswith(" " + ent.key) and len(label) > len(ent.name):
+                    ent.name, ent.key = label, key
+                return ent
+        if not has_proper_name(m) and not name:
+            head = role_head(m)
+            if head and m.split()[0].lower() in {"the", "that", "this"}:
+                for ent in reversed(self.items):
+                    if ent.anonymous and role_head(ent.descriptor or "") == head:
+                        return ent
+        anonymous = is_anonymous(m, name)
+        return self._new(
+            label,
+            key,
+            anonymous=anonymous,
+            kind=speaker_kind(m, name),
+            descriptor=m if anonymous else None,
+        )
+
+    def _new(
+        self,
+        name: str,
+        key: str,
+        *,
+        anonymous: bool,
+        kind: SpeakerKind,
+        descriptor: str | None = None,
+    ) -> _Entity:
+        ent = _Entity(f"S{len(self.items) + 1}", name, key, anonymous, descriptor, kind)
+        self.items.append(ent)
+        return ent
+
+
+def _continues(prev: Grounded, g: Grounded) -> bool:
+    """``g`` is the second fragment of ``prev``'s attribution: “A,” he said. “B.” — the speaker
+    mention sits between the two quotes — or a quote reopened in the next paragraph."""
+    pq, q = prev.item.quote, g.item.quote
+    if pq is None or q is None:
+        return False
+    if pq.continues and g.speaker is None:
+        return True
+    if g.cue is not None and g.cue.start > pq.end and g.cue != prev.cue:
+        return False  # the second quote has its own reporting verb ("the official added")
+    sp = prev.speaker
+    return (
+        sp is not None
+        and g.speaker is not None
+        and g.speaker.start == sp.start
+        and pq.end <= sp.start < q.start
+        and g.item.sentence - prev.item.sentence <= 1
+    )
+
+
+def build_report(
+    text: str, sents: list[Sentence], grounded: list[Grounded]
+) -> tuple[list[Quote], list[Speaker], list[str]]:
+    warnings: list[str] = []
+    kept: list[Grounded] = []
+    for g in grounded:
+        it = g.item
+        if it.kind == "S":
+            if g.speaker is None or g.cue is None:
+                continue  # reported speech needs both a source and a reporting verb
+        elif g.speaker is None and g.cue is None:
+            q = it.quote
+            if q is None or word_count(q.inner(text)) < MIN_UNATTRIBUTED_WORDS:
+                continue  # a title or scare quote nobody is said to have said
+        kept.append(g)
+
+    # group items that belong to one attribution: same grounded speaker mention in adjacent
+    # sentences (“A,” he said. “B.”), or a quote continuing into the next paragraph
+    groups: list[list[Grounded]] = []
+    for g in kept:
+        prev = groups[-1][-1] if groups else None
+        if prev is not None and _continues(prev, g):
+            groups[-1].append(g)
+        else:
+            groups.append([g])
+
+    ents = _Entities()
+    quotes: list[Quote] = []
+    n = 0
+    for group in groups:
+        head = next((g for g in group if g.speaker is not None), group[0])
+        first = group[0]
+        sent = sents[first.item.sentence]
+        fragments: list[Span] = []
+        if first.item.kind == "S":
+            qtype = QuoteType.indirect
+            fragments.append(content_span(text, sent, head, sent.start, sent.start))
+        else:
+            qtype = quote_type(text, sent, head) if len(group) == 1 else QuoteType.direct
+            for g in group:
+                q = g.item.quote
+                assert q is not None
+                if qtype == QuoteType.mixed:
+                    fragments.append(
+                        content_span(text, sents[g.item.sentence], head, q.start, q.end)
+                    )
+                else:
+                    fragments.append(_span(text, q.inner_start, q.inner_end))
+        fragments = [f for f in fragments if f.end > f.start]
+        if not fragments:
+            continue
+        n += 1
+        verbatim = all(text[f.start : f.end] == f.text for f in fragments)
+        lo = sents[max(0, first.item.sentence - 1)].start
+        hi = sents[min(len(sents) - 1, group[-1].item.sentence + 1)].end
+        s_lo, s_hi = sent.start, sents[group[-1].item.sentence].end
+
+        relays = []
+        speaker_id = speaker_name = None
+        kind = SpeakerKind.unknown
+        anonymous = False
+        descriptor = reason = None
+        if head.speaker is not None:
+            ent = ents.resolve(head.speaker, head.name, text)
+            ent.mentions.append(head.speaker)
+            ent.quote_ids.append(f"Q{n}")
+            speaker_id, speaker_name, kind = ent.id, ent.name, ent.kind
+            if ent.kind in (SpeakerKind.person, SpeakerKind.unknown) and has_proper_name(ent.name):
+                ents.last_person = ent
+            anonymous = ent.anonymous
+            if anonymous:
+                descriptor = head.speaker if ent.descriptor == head.speaker.text else None
+                reason = find_anonymity_reason(text, s_lo, s_hi)
+                if reason is None:
+                    reason = ent.reason
+                elif ent.reason is None:
+                    ent.reason = reason
+                if descriptor is None:
+                    descriptor = head.speaker
+            for r in find_relays(text, s_lo, s_hi):
+                if not any(
+                    f.start <= r.start < f.end for f in fragments if qtype != QuoteType.indirect
+                ) and (r.start != head.speaker.start):
+                    relays.append(Relay(name=r.text, span=r))
+        confidence = 0.9
+        if head.problems:
+            confidence = 0.5
+        if head.speaker is None:
+            confidence = 0.4
+        _ = (lo, hi)
+        quotes.append(
+            Quote(
+                id=f"Q{n}",
+                type=qtype,
+                fragments=fragments,
+                text=" … ".join(f.text for f in fragments),
+                speaker_mention=head.speaker,
+                speaker_id=speaker_id,
+                speaker_name=speaker_name,
+                speaker_kind=kind,
+                anonymous=anonymous,
+                anonymity_descriptor=descriptor,
+                anonymity_reason=reason,
+                cue=head.cue,
+                cue_kind=cue_kind(head.cue.text) if head.cue else None,
+                relay=relays,
+                confidence=confidence,
+                verbatim=verbatim,
+            )
+        )
+    speakers = [
+        Speaker(
+            id=e.id,
+            name=e.name,
+            kind=e.kind,
+            anonymous=e.anonymous,
+            descriptor=e.descriptor,
+            mentions=e.mentions,
+            quote_ids=e.quote_ids,
+        )
+        for e in ents.items
+        if e.quote_ids
+    ]
+    return quotes, speakers, warnings

@@ -1,0 +1,122 @@
+"""Scoring claim verification: label accuracy, macro-F1 and binary balanced accuracy.
+
+The verifier is any async callable ``(claim, passages) -> verdict`` whose result is a label or
+has a ``.label``; the fact-checking module's ``verify_claim_async`` plugs in with its ``llm``
+bound. Balanced accuracy is over "supported" vs everything else, the field's binary convention.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from quotecheck.errors import FATAL_ERRORS, ConfigError, QuotecheckError
+from quotecheck.evaluation.factcheck_sets import SUPPORTED, ClaimItem
+
+if TYPE_CHECKING:
+    from quotecheck.config import LLMConfig
+
+Verifier = Callable[[str, list[str]], Awaitable[object]]
+FAILED = "error"  # a verifier failure: a label that is always wrong
+
+
+def _label(verdict: object) -> str:
+    label = getattr(verdict, "label", verdict)
+    return str(getattr(label, "value", label))
+
+
+def label_accuracy(gold: Sequence[str], pred: Sequence[str]) -> float | None:
+    return sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold) if gold else None
+
+
+def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float | None:
+    """Mean F1 over every gold class (a class never predicted scores 0)."""
+    if not gold:
+        return None
+    scores = []
+    for cls in sorted(set(gold)):
+        tp = sum(g == p == cls for g, p in zip(gold, pred, strict=True))
+        n_pred, n_gold = sum(p == cls for p in pred), sum(g == cls for g in gold)
+        scores.append(2 * tp / (n_pred + n_gold))
+    return sum(scores) / len(scores)
+
+
+def balanced_accuracy(gold: Sequence[str], pred: Sequence[str]) -> float | None:
+    """Mean of the recalls of "supported" and "not supported"; None if one class is absent."""
+    g = [x == SUPPORTED for x in gold]
+    p = [x == SUPPORTED for x in pred]
+    recalls = []
+    for cls in (True, False):
+        n = sum(x == cls for x in g)
+        if not n:
+            return None
+        recalls.append(sum(gx == px == cls for gx, px in zip(g, p, strict=True)) / n)
+    return sum(recalls) / 2
+
+
+def summary(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float | int | None]:
+    return {
+        "items": len(gold),
+        "label_accuracy": label_accuracy(gold, pred),
+        "macro_f1": macro_f1(gold, pred),
+        "balanced_accuracy": balanced_accuracy(gold, pred),
+    }
+
+
+def majority_labels(items: Sequence[ClaimItem]) -> list[str]:
+    """The majority-class baseline: always the set's most frequent gold label."""
+    if not items:
+        return []
+    top = Counter(i.label for i in items).most_common(1)[0][0]
+    return [top] * len(items)
+
+
+@dataclass
+class VerifierRun:
+    labels: list[str]
+    errors: list[str]  # one line per failed item: "id: Error: message"
+    seconds: float
+
+    @property
+    def failures(self) -> int:
+        return len(self.errors)
+
+
+async def run_verifier(items: Iterable[ClaimItem], verifier: Verifier) -> VerifierRun:
+    """Each claim through the verifier in turn; a failed item counts as a wrong answer."""
+    labels: list[str] = []
+    errors: list[str] = []
+    began = time.perf_counter()
+    for item in items:
+        try:
+            labels.append(_label(await verifier(item.claim, list(item.passages))))
+        except FATAL_ERRORS:
+            raise
+        except QuotecheckError as err:
+            labels.append(FAILED)
+            errors.append(f"{item.id}: {type(err).__name__}: {err}")
+    return VerifierRun(labels, errors, time.perf_counter() - began)
+
+
+async def run_llm_verifier(items: Iterable[ClaimItem], config: LLMConfig) -> VerifierRun:
+    """The project's verifier (``quotecheck.verify.verify_claim_async``) on one model."""
+    try:
+        from quotecheck.verify import verify_claim_async
+    except ImportError as err:
+        raise ConfigError(
+            "this install has no verifier (quotecheck.verify); use --system majority"
+        ) from err
+    from quotecheck.llm import LLM
+
+    llm = LLM(config)
+
+    async def verify(claim: str, passages: list[str]) -> object:
+        return await verify_claim_async(claim, passages, llm)
+
+    try:
+        return await run_verifier(items, verify)
+    finally:
+        await llm.aclose()

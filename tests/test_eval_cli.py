@@ -1,0 +1,91 @@
+"""``quotecheck eval`` as a user runs it: tables, JSON, re-scoring and one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from quotecheck.cli_eval import eval_app
+
+TEXT = 'The vote passed. "It was close," said Dana Whitfield. Nobody else spoke.'
+
+
+def _gold(tmp_path: Path) -> Path:
+    piece, src = '"It was close,"', "Dana Whitfield"
+    c0, s0 = TEXT.index(piece), TEXT.index(src)
+    row = {
+        "doc_id": "d1",
+        "is_primary": True,
+        "publisher": "gazette",
+        "text": TEXT,
+        "attributions": [
+            {
+                "id": "E1",
+                "source": [{"start": s0, "end": s0 + len(src), "text": src}],
+                "cue": [{"start": s0 - 5, "end": s0 - 1, "text": "said"}],
+                "content": [{"start": c0, "end": c0 + len(piece), "text": piece}],
+                "derived": {"quote_type": "direct", "source_is_pronoun": False, "has_source": True},
+            }
+        ],
+    }
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    return path
+
+
+def test_quotes_regex_json_then_rescore(tmp_path: Path) -> None:
+    gold, preds = _gold(tmp_path), tmp_path / "preds.jsonl"
+    runner = CliRunner()
+    args = ["quotes", "--gold", str(gold), "--system", "regex", "--predictions-out", str(preds)]
+    result = runner.invoke(eval_app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["views"]["quotes"]["overall"]["end_to_end_f1"] == 1.0
+    assert data["views"]["all"]["by_publisher"]["gazette"]["cue_accuracy"] == 1.0
+    again = runner.invoke(
+        eval_app, ["quotes", "--gold", str(gold), "--rescore", str(preds), "--split-view", "all"]
+    )
+    assert again.exit_code == 0 and "all view: overall" in again.stdout
+    assert "quotes view" not in again.stdout and "gazette" in again.stdout
+
+
+def test_quotes_errors_are_one_line(tmp_path: Path) -> None:
+    runner = CliRunner()
+    missing = runner.invoke(eval_app, ["quotes", "--gold", str(tmp_path / "nope.jsonl")])
+    assert missing.exit_code == 2
+    assert missing.stderr.count("\n") == 1 and "not found" in missing.stderr
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b"\x00\xff\xfe binary")
+    garbled = runner.invoke(eval_app, ["quotes", "--gold", str(bad), "--system", "regex"])
+    assert garbled.exit_code == 2 and "Traceback" not in garbled.output
+
+
+def test_factcheck_majority_on_a_tiny_set(tmp_path: Path) -> None:
+    folder = tmp_path / "fc" / "wice"
+    folder.mkdir(parents=True)
+    rows = [
+        {"label": "supported", "claim": "A", "evidence": ["a"], "meta": {"id": "1"}},
+        {"label": "not_supported", "claim": "B", "evidence": ["b"], "meta": {"id": "2"}},
+        {"label": "not_supported", "claim": "C", "evidence": ["c"], "meta": {"id": "3"}},
+    ]
+    (folder / "entailment_retrieval_claim_dev.jsonl").write_text(
+        "\n".join(json.dumps(r) for r in rows), encoding="utf-8"
+    )
+    args = ["factcheck", "--set", "wice", "--system", "majority", "--data", str(tmp_path / "fc")]
+    result = CliRunner().invoke(eval_app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    majority = json.loads(result.stdout)["systems"]["majority"]
+    assert majority["label_accuracy"] == 2 / 3 and majority["balanced_accuracy"] == 0.5
+
+
+def test_failed_articles_score_as_empty_and_exit_one(tmp_path: Path) -> None:
+    preds = tmp_path / "preds.jsonl"
+    line = {"doc_id": "d1", "report": None, "error": "InvalidOutput: kept answering badly"}
+    preds.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    args = ["quotes", "--gold", str(_gold(tmp_path)), "--rescore", str(preds), "--json"]
+    result = CliRunner().invoke(eval_app, args)
+    assert result.exit_code == 1 and "1 articles failed" in result.stderr
+    overall = json.loads(result.stdout)["views"]["quotes"]["overall"]
+    assert overall["failed_articles"] == 1 and overall["recall"] == 0.0

@@ -1,0 +1,154 @@
+"""Verifier logic with a scripted model: citations come from code, never from the model."""
+
+from __future__ import annotations
+
+import pytest
+
+from quotecheck.errors import InvalidOutput
+from quotecheck.factcheck_models import Label, Passage
+from quotecheck.models import Usage
+from quotecheck.verify import (
+    NO_EVIDENCE,
+    evidence_sentences,
+    verify_claim_async,
+    verify_passages_async,
+)
+
+
+class ScriptedLLM:
+    """Answers each prompt id from a script, running the caller's validator like ``LLM``.
+
+    A validator error moves on to the next scripted answer (the retry with feedback);
+    running out of answers raises ``InvalidOutput``, as the real client does.
+    """
+
+    model = "scripted"
+    endpoint_kind = "test"
+    base_url = None
+
+    def __init__(self, script: dict[str, list[dict]]) -> None:
+        self.script = {k: list(v) for k, v in script.items()}
+        self.prompts: dict[str, list[str]] = {}
+        self.feedback: list[str] = []
+
+    async def astructured(self, messages, schema, *, prompt_id, validate=None, max_tokens=None):
+        self.prompts.setdefault(prompt_id, []).append(messages[-1]["content"])
+        answers = self.script.get(prompt_id, [])
+        calls = 0
+        while answers:
+            calls += 1
+            value = schema.model_validate(answers.pop(0))
+            try:
+                if validate is not None:
+                    validate(value)
+            except ValueError as err:
+                self.feedback.append(str(err))
+                continue
+            return value, Usage(calls=calls, prompt_tokens=10, completion_tokens=5)
+        raise InvalidOutput("script exhausted", attempts=calls, last_completion=None)
+
+    async def aclose(self) -> None:
+        pass
+
+
+SOURCE = "The report came out in 2021. It valued the cars at $1m. Nobody was charged."
+
+
+def _passage(text: str = SOURCE, source_id: str = "note.txt") -> Passage:
+    return Passage(source_id=source_id, start=0, end=len(text), text=text)
+
+
+def test_evidence_sentences_slice_their_source_and_skip_repeats():
+    offset_text = "Intro line here. " + SOURCE
+    p1 = Passage(source_id="s", start=17, end=len(offset_text), text=offset_text[17:])
+    sents = evidence_sentences([p1, p1])
+    assert [s.text for s in sents] == [
+        "The report came out in 2021.",
+        "It valued the cars at $1m.",
+        "Nobody was charged.",
+    ]
+    for s in sents:
+        assert offset_text[s.start : s.end] == s.text
+
+
+async def test_no_passages_means_no_model_call():
+    llm = ScriptedLLM({})
+    result = await verify_passages_async("The cars cost $1m.", [], llm)
+    assert result.verdict.label == Label.not_enough_evidence
+    assert result.verdict.reason == NO_EVIDENCE
+    assert llm.prompts == {}
+
+
+async def test_citations_are_mapped_from_sentence_ids():
+    llm = ScriptedLLM(
+        {"verify": [{"label": "refuted", "evidence": [2], "rationale": "Value differs."}]}
+    )
+    result = await verify_passages_async("The cars were worth $5m.", [_passage()], llm)
+    v = result.verdict
+    assert v.label == Label.refuted and not v.partial
+    assert [c.text for c in v.citations] == ["It valued the cars at $1m."]
+    assert SOURCE[v.citations[0].start : v.citations[0].end] == v.citations[0].text
+    assert "[2] It valued the cars at $1m." in llm.prompts["verify"][0]
+
+
+async def test_invented_sentence_ids_are_sent_back_then_fixed():
+    llm = ScriptedLLM(
+        {
+            "verify": [
+                {"label": "supported", "evidence": [9], "rationale": "x"},
+                {"label": "supported", "evidence": [], "rationale": "x"},
+                {"label": "supported", "evidence": [1], "rationale": "Same year."},
+            ]
+        }
+    )
+    result = await verify_passages_async("The report came out in 2021.", [_passage()], llm)
+    assert result.verdict.label == Label.supported
+    assert result.usage.calls == 3
+    assert "[9]" in llm.feedback[0] and "evidence" in llm.feedback[1]
+
+
+async def test_partly_supported_is_not_enough_evidence_with_partial_flag():
+    llm = ScriptedLLM(
+        {"verify": [{"label": "partly_supported", "evidence": [1, 1], "rationale": "Half."}]}
+    )
+    v = (
+        await verify_passages_async("In 2021 a report named five buyers.", [_passage()], llm)
+    ).verdict
+    assert v.label == Label.not_enough_evidence and v.partial
+    assert len(v.citations) == 1
+
+
+async def test_not_enough_evidence_drops_citations():
+    llm = ScriptedLLM(
+        {"verify": [{"label": "not_enough_evidence", "evidence": [1], "rationale": "-"}]}
+    )
+    v = (await verify_passages_async("Kim is 40.", [_passage()], llm)).verdict
+    assert v.label == Label.not_enough_evidence and v.citations == []
+
+
+async def test_verify_claim_async_wraps_plain_passages():
+    llm = ScriptedLLM({"verify": [{"label": "supported", "evidence": [2], "rationale": "ok"}]})
+    v = await verify_claim_async(
+        "It was $1m.", ["Nothing here.", "It valued the cars at $1m."], llm
+    )
+    assert v.label == "supported"
+    assert v.citations[0].source_id == "passage-2"
+    assert v.citations[0].start == 0
+
+
+async def test_exhausted_retries_raise_invalid_output():
+    llm = ScriptedLLM({"verify": [{"label": "refuted", "evidence": [], "rationale": "x"}]})
+    with pytest.raises(InvalidOutput):
+        await verify_passages_async("The report came out in 2021.", [_passage()], llm)
+
+
+def test_long_evidence_is_cut_to_the_sentences_about_the_claim():
+    from quotecheck.verify import MAX_SENTENCES, select_sentences
+
+    filler = " ".join(f"Line {i} talks about gardening and roses." for i in range(60))
+    text = filler + " The harbour crane lifted 40 tonnes in March. " + filler
+    sents = evidence_sentences([_passage(text)])
+    chosen = select_sentences("How many tonnes did the harbour crane lift?", sents)
+    assert len(chosen) == MAX_SENTENCES
+    assert "The harbour crane lifted 40 tonnes in March." in [c.text for c in chosen]
+    assert [c.start for c in chosen] == sorted(c.start for c in chosen)
