@@ -75,7 +75,8 @@ def test_attribute_links_overlapping_quote_only():
 def test_multi_fact_sentences_are_the_long_joined_ones():
     assert is_multi_fact("The mayor, 52, opened the bridge.")
     assert is_multi_fact(
-        "The council approved the plan in May and the works began in June after a long delay over costs."
+        "The council approved the plan in May and the works began in June "
+        "after a long delay over costs."
     )
     assert not is_multi_fact("The council approved the plan in May.")
 

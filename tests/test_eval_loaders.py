@@ -201,7 +201,7 @@ async def test_runner_records_article_errors_and_stops_on_fatal_ones(
     docs = load_gold(_gold_file(tmp_path))
     seen: list[str] = []
 
-    async def pipeline(doc, llm):
+    async def pipeline(doc, llm, indirect=True):
         seen.append(doc.doc_id)
         if doc.doc_id == "a_1":
             raise BadInput("text is binary: pass UTF-8 text")

@@ -9,22 +9,19 @@ is stored in the repository). Record with the model server at ``QUOTECHECK_E2E_B
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 from typer import Typer
 from typer.testing import CliRunner
 
+from conftest import RECORD_BASE_URL, shared_file
 from quotecheck.cli_check import check
 from quotecheck.config import EMBEDDED_MODEL_NAME, LLMConfig
 from quotecheck.factcheck import check_article_async
 from quotecheck.factcheck_models import Assertor, FidelityStatus, Label
 from quotecheck.llm import LLM
 from quotecheck.text import find_quote_spans
-
-SEED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "seed"
-ARTICLE = SEED / "aurus-limo-aljazeera.txt"
 
 UN_NOTE = (
     "Sanctions monitoring note\n\n"
@@ -45,13 +42,15 @@ SPORT = (
 
 
 def _article() -> str:
-    if not ARTICLE.is_file():
-        pytest.skip(f"seed article not found at {ARTICLE} (shared data is not in the repo)")
-    return ARTICLE.read_text("utf-8")
+    return shared_file("seed", "aurus-limo-aljazeera.txt").read_text("utf-8")
 
 
 def _inputs(tmp_path: Path, article: str) -> tuple[Path, Path, list[str]]:
-    """Evidence folder and a transcript with one exact, one altered and one missing quote."""
+    """Evidence folder and a transcript with one exact, one altered and one missing quote.
+
+    The altered quote is the article's with a negation the article left out: the transcript
+    says "should not" where the article quotes "should".
+    """
     evidence = tmp_path / "evidence"
     evidence.mkdir()
     (evidence / "un_note.txt").write_text(UN_NOTE, "utf-8")
@@ -61,13 +60,13 @@ def _inputs(tmp_path: Path, article: str) -> tuple[Path, Path, list[str]]:
     long_quotes = [q for q in long_quotes if len(q.split()) >= 8]
     assert len(long_quotes) >= 3, "the seed article should have three long quotes"
     missing, exact, to_alter = long_quotes[:3]
-    altered = to_alter.replace(" should ", " must ")
-    assert altered != to_alter
+    spoken = to_alter.replace(" should ", " should not ")
+    assert spoken != to_alter
     transcript = tmp_path / "briefing.txt"
     transcript.write_text(
         f"MINISTRY OFFICIAL: {exact.rstrip(',')}.\n"
         "REPORTER: Thank you.\n"
-        f"MINISTRY OFFICIAL: {altered.rstrip(',')}.\n",
+        f"MINISTRY OFFICIAL: {spoken.rstrip(',')}.\n",
         "utf-8",
     )
     return evidence, transcript, [missing, exact, to_alter]
@@ -75,8 +74,7 @@ def _inputs(tmp_path: Path, article: str) -> tuple[Path, Path, list[str]]:
 
 def _llm() -> LLM:
     """The recording endpoint; on replay nothing is contacted (bodies match the cassette)."""
-    url = os.environ.get("QUOTECHECK_E2E_BASE_URL", "http://127.0.0.1:8089/v1")
-    return LLM(LLMConfig(base_url=url, model=EMBEDDED_MODEL_NAME, timeout=900.0))
+    return LLM(LLMConfig(base_url=RECORD_BASE_URL, model=EMBEDDED_MODEL_NAME, api_key="local"))
 
 
 @pytest.mark.vcr
@@ -130,7 +128,7 @@ async def test_seed_article_claims_and_quotes(tmp_path):
     assert status_of(altered) == FidelityStatus.altered
     changed = [q for q in report.quotes if q.status == FidelityStatus.altered][0]
     frag = changed.fragments[0]
-    assert ("replace", "must", "should") in [(d.op, d.transcript, d.article) for d in frag.diff]
+    assert ("delete", "not", "") in [(d.op, d.transcript, d.article) for d in frag.diff]
     ts = frag.transcript_span
     assert transcript_text[ts.start : ts.end] == ts.text
     assert changed.meaning_changed is not None and changed.meaning_reason

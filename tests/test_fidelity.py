@@ -162,3 +162,17 @@ def test_load_transcripts_rejects_bad_files(tmp_path):
     for name, message in [("prose.txt", "SPEAKER"), ("bin.txt", "binary"), ("none.txt", "no such")]:
         with pytest.raises(BadInput, match=message):
             load_transcripts([tmp_path / name])
+
+
+async def test_dropped_negation_changes_meaning_even_if_the_model_says_no(transcript):
+    from test_verify import ScriptedLLM
+
+    article = "“We have plans to raise taxes this year,” Doe said."
+    report = _report(article, [("We have plans to raise taxes this year,", "John Doe", "direct")])
+    fid = align_quotes(article, report, [transcript])[0]
+    assert fid.status == FidelityStatus.altered
+    llm = ScriptedLLM({"fidelity_meaning": [{"changed": False, "reason": "Same words."}]})
+    judged = await judge_meaning_async(fid, llm)
+    assert judged.changed is True
+    assert "negation" in judged.reason and "Same words." in judged.reason
+    assert "dropped 'no'" in llm.prompts["fidelity_meaning"][0]

@@ -6,8 +6,6 @@ not what a model would answer.
 
 from __future__ import annotations
 
-import pytest
-
 from quotecheck.assemble import build_report
 from quotecheck.candidates import find_items
 from quotecheck.models import Quote, QuoteType
@@ -58,14 +56,22 @@ def test_quote_normalised_and_case_insensitive_match() -> None:
     assert g.speaker.text == "Anne O’Neill, the ministry’s spokeswoman"
 
 
-def test_speaker_not_in_window_rejected() -> None:
+def test_speaker_far_from_the_quote_rejected() -> None:
+    filler = "The weather was cold all week and the harbour froze over twice.\n" * 25
+    text = "Ana Ruiz opened the meeting.\n" + filler + QUOTE
+    (g,) = grounded(text, {"Q1": ("Ana Ruiz", "said")})
+    assert g.speaker is None  # in the article, but far from the quote
+    assert any("speaker 'Ana Ruiz' is not in the text" in p for p in g.problems)
+
+
+def test_speaker_introduced_shortly_before_is_accepted() -> None:
     text = (
         "Ana Ruiz opened the meeting.\nThe weather was cold all week.\n"
         "The harbour froze over twice.\n" + QUOTE
     )
     (g,) = grounded(text, {"Q1": ("Ana Ruiz", "said")})
-    assert g.speaker is None  # in the article, but far from the quote
-    assert any("speaker 'Ana Ruiz' is not in the text" in p for p in g.problems)
+    assert g.speaker is not None and text[g.speaker.start : g.speaker.end] == "Ana Ruiz"
+    assert g.problems == []
 
 
 def test_invented_speaker_rejected() -> None:
@@ -80,10 +86,11 @@ def test_speaker_inside_the_quote_is_not_grounded() -> None:
     assert g.speaker is None and g.problems
 
 
-def test_non_reporting_cue_rejected() -> None:
+def test_non_reporting_cue_dropped_without_a_retry() -> None:
     (g,) = grounded(QUOTE, {"Q1": ("the mayor", "on Monday")})
     assert g.cue is None
-    assert any("not a reporting verb" in p for p in g.problems)
+    assert g.speaker is not None
+    assert g.problems == []  # asking again at temperature 0 rarely helps: dropped, not retried
 
 
 def test_cue_not_in_sentence_rejected() -> None:
@@ -97,10 +104,6 @@ def test_null_words_are_not_problems() -> None:
     assert g.speaker is None and g.cue is None and g.problems == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="locate() matches inside words: speaker 'he' is grounded inside 'she'",
-)
 def test_pronoun_not_grounded_inside_another_word() -> None:
     text = "“We will rebuild the old bridge this year,” she said."
     (g,) = grounded(text, {"Q1": ("he", "said")})

@@ -81,7 +81,16 @@ async def test_no_passages_means_no_model_call():
 
 async def test_citations_are_mapped_from_sentence_ids():
     llm = ScriptedLLM(
-        {"verify": [{"label": "refuted", "evidence": [2], "rationale": "Value differs."}]}
+        {
+            "verify": [
+                {
+                    "same_topic": True,
+                    "label": "refuted",
+                    "evidence": [2],
+                    "rationale": "Value differs.",
+                }
+            ]
+        }
     )
     result = await verify_passages_async("The cars were worth $5m.", [_passage()], llm)
     v = result.verdict
@@ -95,9 +104,14 @@ async def test_invented_sentence_ids_are_sent_back_then_fixed():
     llm = ScriptedLLM(
         {
             "verify": [
-                {"label": "supported", "evidence": [9], "rationale": "x"},
-                {"label": "supported", "evidence": [], "rationale": "x"},
-                {"label": "supported", "evidence": [1], "rationale": "Same year."},
+                {"same_topic": True, "label": "supported", "evidence": [9], "rationale": "x"},
+                {"same_topic": True, "label": "supported", "evidence": [], "rationale": "x"},
+                {
+                    "same_topic": True,
+                    "label": "supported",
+                    "evidence": [1],
+                    "rationale": "Same year.",
+                },
             ]
         }
     )
@@ -109,7 +123,16 @@ async def test_invented_sentence_ids_are_sent_back_then_fixed():
 
 async def test_partly_supported_is_not_enough_evidence_with_partial_flag():
     llm = ScriptedLLM(
-        {"verify": [{"label": "partly_supported", "evidence": [1, 1], "rationale": "Half."}]}
+        {
+            "verify": [
+                {
+                    "same_topic": True,
+                    "label": "partly_supported",
+                    "evidence": [1, 1],
+                    "rationale": "Half.",
+                }
+            ]
+        }
     )
     v = (
         await verify_passages_async("In 2021 a report named five buyers.", [_passage()], llm)
@@ -120,16 +143,27 @@ async def test_partly_supported_is_not_enough_evidence_with_partial_flag():
 
 async def test_not_enough_evidence_drops_citations():
     llm = ScriptedLLM(
-        {"verify": [{"label": "not_enough_evidence", "evidence": [1], "rationale": "-"}]}
+        {
+            "verify": [
+                {
+                    "same_topic": True,
+                    "label": "not_enough_evidence",
+                    "evidence": [1],
+                    "rationale": "-",
+                }
+            ]
+        }
     )
     v = (await verify_passages_async("Kim is 40.", [_passage()], llm)).verdict
     assert v.label == Label.not_enough_evidence and v.citations == []
 
 
 async def test_verify_claim_async_wraps_plain_passages():
-    llm = ScriptedLLM({"verify": [{"label": "supported", "evidence": [2], "rationale": "ok"}]})
+    llm = ScriptedLLM(
+        {"verify": [{"same_topic": True, "label": "supported", "evidence": [2], "rationale": "ok"}]}
+    )
     v = await verify_claim_async(
-        "It was $1m.", ["Nothing here.", "It valued the cars at $1m."], llm
+        "It was $1m.", ["Nothing relevant is here.", "It valued the cars at $1m."], llm
     )
     assert v.label == "supported"
     assert v.citations[0].source_id == "passage-2"
@@ -137,7 +171,9 @@ async def test_verify_claim_async_wraps_plain_passages():
 
 
 async def test_exhausted_retries_raise_invalid_output():
-    llm = ScriptedLLM({"verify": [{"label": "refuted", "evidence": [], "rationale": "x"}]})
+    llm = ScriptedLLM(
+        {"verify": [{"same_topic": True, "label": "refuted", "evidence": [], "rationale": "x"}]}
+    )
     with pytest.raises(InvalidOutput):
         await verify_passages_async("The report came out in 2021.", [_passage()], llm)
 
@@ -152,3 +188,36 @@ def test_long_evidence_is_cut_to_the_sentences_about_the_claim():
     assert len(chosen) == MAX_SENTENCES
     assert "The harbour crane lifted 40 tonnes in March." in [c.text for c in chosen]
     assert [c.start for c in chosen] == sorted(c.start for c in chosen)
+
+
+async def test_off_topic_answers_become_not_enough_evidence():
+    llm = ScriptedLLM(
+        {
+            "verify": [
+                {"same_topic": False, "label": "refuted", "evidence": [1], "rationale": "x"},
+                {"same_topic": True, "label": "refuted", "evidence": [3], "rationale": "y"},
+            ]
+        }
+    )
+    claim = "The mayor visited Paris in May with two ministers."
+    first = (await verify_passages_async(claim, [_passage()], llm)).verdict
+    second = (await verify_passages_async(claim, [_passage()], llm)).verdict
+    for v in (first, second):
+        assert v.label == Label.not_enough_evidence and v.citations == [] and v.reason
+    assert first.reason != second.reason
+
+
+async def test_names_alone_are_not_evidence_but_numbers_with_names_are():
+    profile = _passage("Kim Jong Un, the leader, is 52 years old.", "profile.md")
+    llm = ScriptedLLM(
+        {
+            "verify": [
+                {"same_topic": True, "label": "supported", "evidence": [1], "rationale": "x"},
+                {"same_topic": True, "label": "refuted", "evidence": [1], "rationale": "y"},
+            ]
+        }
+    )
+    weapons = (await verify_passages_async("Kim Jong Un tests missiles.", [profile], llm)).verdict
+    age = (await verify_passages_async("Kim Jong Un is 40.", [profile], llm)).verdict
+    assert weapons.label == Label.not_enough_evidence and weapons.reason
+    assert age.label == Label.refuted and age.citations[0].source_id == "profile.md"

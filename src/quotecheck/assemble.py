@@ -159,7 +159,7 @@ class _Entities:
         return ent
 
 
-def _continues(prev: Grounded, g: Grounded) -> bool:
+def _continues(prev: Grounded, g: Grounded, sents: list[Sentence]) -> bool:
     """``g`` is the second fragment of ``prev``'s attribution: “A,” he said. “B.” — the speaker
     mention sits between the two quotes — or a quote reopened in the next paragraph."""
     pq, q = prev.item.quote, g.item.quote
@@ -169,6 +169,8 @@ def _continues(prev: Grounded, g: Grounded) -> bool:
         return True
     if g.cue is not None and g.cue.start > pq.end and g.cue != prev.cue:
         return False  # the second quote has its own reporting verb ("the official added")
+    if q.start != sents[g.item.sentence].start:
+        return False  # a quote inside a sentence of its own words is a new attribution
     sp = prev.speaker
     return (
         sp is not None
@@ -200,7 +202,7 @@ def build_report(
     groups: list[list[Grounded]] = []
     for g in kept:
         prev = groups[-1][-1] if groups else None
-        if prev is not None and _continues(prev, g):
+        if prev is not None and _continues(prev, g, sents):
             groups[-1].append(g)
         else:
             groups.append([g])
@@ -225,6 +227,9 @@ def build_report(
                     fragments.append(
                         content_span(text, sents[g.item.sentence], head, q.start, q.end)
                     )
+                elif g.speaker is not None and g.speaker.start == q.inner_start:
+                    # a transcript line: the words start after its "NAME:" label
+                    fragments.append(_span(text, g.speaker.end + 1, q.inner_end))
                 else:
                     fragments.append(_span(text, q.inner_start, q.inner_end))
         fragments = [f for f in fragments if f.end > f.start]
@@ -232,8 +237,6 @@ def build_report(
             continue
         n += 1
         verbatim = all(text[f.start : f.end] == f.text for f in fragments)
-        lo = sents[max(0, first.item.sentence - 1)].start
-        hi = sents[min(len(sents) - 1, group[-1].item.sentence + 1)].end
         s_lo, s_hi = sent.start, sents[group[-1].item.sentence].end
 
         relays = []
@@ -268,7 +271,6 @@ def build_report(
             confidence = 0.5
         if head.speaker is None:
             confidence = 0.4
-        _ = (lo, hi)
         quotes.append(
             Quote(
                 id=f"Q{n}",

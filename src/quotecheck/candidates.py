@@ -53,11 +53,23 @@ def is_headline_duplicate(text: str, sents: list[Sentence], k: int) -> bool:
     return any(text[o.start : o.end].strip() == s for o in sents[k + 1 : k + 4])
 
 
+_MINOR = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by"}
+TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z.'’\- ]{1,40}[A-Z.]):\s")
+
+
+def _title_case(inner: str) -> bool:
+    words = re.findall(r"[\w’'-]+", inner)
+    major = [w for w in words if w.lower() not in _MINOR]
+    return bool(major) and all(w[:1].isupper() or w[:1].isdigit() for w in major)
+
+
 def _likely_title_or_scare(text: str, span: QuoteSpan, sent_text: str) -> bool:
     inner = span.inner(text)
     words = word_count(inner)
     if words == 0:
         return True
+    if words <= 5 and _title_case(inner) and not inner.rstrip().endswith(("!", "?")):
+        return True  # “Fox News Sunday”, “Shark Tank”: a title, not words someone said
     if words <= 4 and not CUE_WORDS.search(sent_text):
         # short quoted term with no reporting verb in its sentence: a title or scare quote
         return True

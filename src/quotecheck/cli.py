@@ -212,30 +212,19 @@ def serve_llm(
         typer.echo("stopped", err=True)
 
 
-def _mount_optional() -> None:
-    """Sub-commands that live in their own modules."""
-    try:
-        from quotecheck.cli_batch import batch, cache_app
+def _mount_subcommands() -> None:
+    """Sub-commands that live in their own modules, each as thin as this one."""
+    from quotecheck.cli_batch import batch, cache_app
+    from quotecheck.cli_check import check
+    from quotecheck.cli_eval import eval_app
 
-        app.command()(clean_errors(batch))
-        app.add_typer(cache_app, name="cache")
-    except ImportError:  # pragma: no cover - module missing in a partial install
-        pass
-    try:
-        from quotecheck.cli_check import check
-
-        app.command()(clean_errors(check))
-    except ImportError:  # pragma: no cover
-        pass
-    try:
-        from quotecheck.cli_eval import eval_app
-
-        app.add_typer(eval_app, name="eval")
-    except ImportError:  # pragma: no cover
-        pass
+    app.command()(clean_errors(batch))
+    app.add_typer(cache_app, name="cache")
+    app.command()(clean_errors(check))
+    app.add_typer(eval_app, name="eval")
 
 
-_mount_optional()
+_mount_subcommands()
 
 
 def main() -> None:

@@ -27,7 +27,9 @@ def _fail(message: str, code: int) -> typer.Exit:
 
 
 def check(
-    article: Annotated[Path, typer.Argument(help="The article: UTF-8 text or HTML file.")],
+    article: Annotated[
+        Path, typer.Argument(help="The article: UTF-8 text or HTML file, or - for stdin.")
+    ],
     evidence: Annotated[
         list[Path] | None,
         typer.Option(
@@ -57,22 +59,17 @@ def check(
     """Check an article's claims against evidence and its quotes against transcripts."""
     from quotecheck.export import to_claimreview, to_json, to_markdown
     from quotecheck.factcheck import check_article
+    from quotecheck.ingest import read_article
 
     if not evidence and not transcript:
         raise _fail("give --evidence PATH and/or --transcript PATH", 2)
-    if not article.is_file():
-        raise _fail(f"{article}: no such file", 2)
     try:
-        data = article.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise _fail(f"{article}: not UTF-8 text; re-save it as UTF-8", 2) from None
+        text = read_article(article)
         report = check_article(
             text,
             evidence=evidence or None,
             transcripts=transcript or None,
-            article_id=article.stem,
+            article_id=None if str(article) == "-" else article.stem,
             top_k=top_k,
             judge_meaning=not no_meaning,
         )

@@ -134,13 +134,19 @@ def quotes(
         int, typer.Option(min=16, help="output cap of the naive baseline")
     ] = 1024,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of tables")] = False,
+    every: Annotated[
+        int, typer.Option(min=1, help="take every Kth article (a subset across publishers)")
+    ] = 1,
+    indirect: Annotated[
+        bool, typer.Option(help="pipeline: also attribute reported speech (--no-indirect: quotes)")
+    ] = True,
 ) -> None:
     """Score quote extraction and attribution against gold, overall and per publisher."""
     from quotecheck.evaluation import polnear, runner
 
     views = [split_view.value] if split_view else ["quotes", "all"]
     try:
-        docs = polnear.load_gold(gold, limit=limit)
+        docs = polnear.load_gold(gold)[::every][:limit]
         if rescore is not None:
             predictions = runner.read_predictions(rescore)
             label = f"rescored {rescore.name}"
@@ -164,6 +170,7 @@ def quotes(
                 out_path=predictions_out,
                 max_tokens=max_tokens,
                 on_done=progress,
+                indirect=indirect,
             )
             predictions = {p.doc_id: p for p in asyncio.run(run)}
             label = system.value

@@ -77,6 +77,7 @@ class LLMConfig:
     transport_retries: int = 4  # 429 / 5xx / timeout retries per attempt
     max_backoff: float = 60.0
     max_tokens: int | None = None
+    extra_body: dict[str, object] | None = None  # server-specific request fields
     use_cache: bool = False
     cache_path: Path | None = None
     local: LocalConfig = field(default_factory=LocalConfig)
@@ -96,6 +97,8 @@ class LLMConfig:
             structured=structured,  # type: ignore[arg-type]
             timeout=_env_float("QUOTECHECK_TIMEOUT", 600.0),
             attempts=_env_int("QUOTECHECK_ATTEMPTS", 3) or 3,
+            transport_retries=_env_int("QUOTECHECK_TRANSPORT_RETRIES", 4) or 0,
+            max_backoff=_env_float("QUOTECHECK_MAX_BACKOFF", 60.0),
             use_cache=cache_dir is not None,
             cache_path=Path(cache_dir).expanduser() if cache_dir else None,
             local=LocalConfig.from_env(),

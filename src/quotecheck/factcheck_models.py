@@ -75,7 +75,9 @@ class Verdict(BaseModel):
     partial: bool = False
     rationale: str = ""
     citations: list[Citation] = Field(default_factory=list)
-    reason: str | None = Field(None, description="why the model was not asked, if it was not")
+    reason: str | None = Field(
+        None, description="why code decided the label (no relevant evidence, off-topic citations)"
+    )
 
 
 class ScoredPassage(BaseModel):

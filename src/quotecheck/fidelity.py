@@ -24,8 +24,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel
+from pydantic import BaseModel, StringConstraints
 from rapidfuzz import fuzz
 
 from quotecheck import prompts
@@ -45,6 +46,7 @@ _TURN = re.compile(
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
 _QUOTE_MARKS = "\"'“”‘’«»„‚‹›"
 _TITLES = {"mr", "mrs", "ms", "dr", "prof", "president", "the", "a", "an", "minister", "sir"}
+_NEGATIONS = {"not", "no", "never", "nor", "none", "nothing", "neither", "cannot", "without"}
 _ORDER = [
     FidelityStatus.exact,
     FidelityStatus.trivial,
@@ -314,7 +316,7 @@ def align_quotes(
 
 class _MeaningAnswer(BaseModel):
     changed: bool
-    reason: str
+    reason: Annotated[str, StringConstraints(max_length=300)]
 
 
 @dataclass
@@ -325,14 +327,48 @@ class MeaningResult:
     prompt_sha: str
 
 
+def meaning_markers(fidelity: QuoteFidelity) -> list[str]:
+    """Changes that alter meaning whatever the model says: negations and numbers."""
+    found = []
+    for a in fidelity.fragments:
+        for d in a.diff:
+            if d.op == "equal":
+                continue
+            for side in (d.transcript, d.article):
+                words = {w.lower() for w in _TOKEN.findall(side)}
+                if words & _NEGATIONS or any(w.endswith("n't") for w in words):
+                    found.append(f"negation changed ({_describe(d)})")
+                    break
+                if any(ch.isdigit() for ch in side):
+                    found.append(f"number changed ({_describe(d)})")
+                    break
+    return found
+
+
+def _describe(d: DiffOp) -> str:
+    if d.op == "delete":
+        return f"dropped '{d.transcript}'"
+    if d.op == "insert":
+        return f"added '{d.article}'"
+    return f"'{d.transcript}' became '{d.article}'"
+
+
 async def judge_meaning_async(fidelity: QuoteFidelity, llm) -> MeaningResult | None:
-    """Ask whether the altered wording changes the meaning; None if nothing is altered."""
+    """Ask whether the altered wording changes the meaning; None if nothing is altered.
+
+    The model sees both verbatim strings and the word changes code found. A dropped or
+    added negation, or a changed number, is a change of meaning by rule: the model is
+    still asked for its reason, but cannot overrule that.
+    """
     altered = [a for a in fidelity.fragments if a.status == FidelityStatus.altered]
     if not altered:
         return None
     article = " … ".join(_strip_edges(a.fragment.text) for a in altered)
     spoken = " … ".join(a.transcript_span.text for a in altered if a.transcript_span)
-    prompt, sha = prompts.render("fidelity_meaning", article=article, transcript=spoken)
+    changes = [_describe(d) for a in altered for d in a.diff if d.op != "equal"]
+    prompt, sha = prompts.render(
+        "fidelity_meaning", article=article, transcript=spoken, changes=changes
+    )
 
     def validate(answer: _MeaningAnswer) -> None:
         if not answer.reason.strip():
@@ -345,4 +381,8 @@ async def judge_meaning_async(fidelity: QuoteFidelity, llm) -> MeaningResult | N
         validate=validate,
         max_tokens=80,
     )
-    return MeaningResult(answer.changed, " ".join(answer.reason.split())[:300], usage, sha)
+    reason = " ".join(answer.reason.split())
+    markers = meaning_markers(fidelity)
+    if markers and not answer.changed:
+        reason = f"{'; '.join(markers)}: a change of meaning by rule (model said: {reason})"
+    return MeaningResult(answer.changed or bool(markers), reason, usage, sha)

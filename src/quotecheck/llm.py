@@ -213,6 +213,8 @@ class LLM:
             "temperature": self.config.temperature,
             "seed": self.config.seed,
         }
+        if self.config.extra_body:
+            kwargs["extra_body"] = dict(self.config.extra_body)
         limit = max_tokens or self.config.max_tokens
         if limit:
             kwargs["max_tokens"] = limit

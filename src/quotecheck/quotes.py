@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, create_model
 
-from quotecheck.candidates import CUE_WORDS, Item, chunk, find_items, mark
+from quotecheck.candidates import CUE_WORDS, TRANSCRIPT_LABEL, Item, chunk, find_items, mark
 from quotecheck.config import EMBEDDED_MODEL_NAME, LLMConfig
 from quotecheck.errors import BadInput
 from quotecheck.llm import LLM, run_sync
@@ -25,6 +25,7 @@ from quotecheck.speakers import is_pronoun
 from quotecheck.text import Sentence, locate
 
 MAX_CHARS = 2_000_000
+SPEAKER_LOOKBACK = 1200  # chars before the passage where a named speaker is still accepted
 PROMPT_ID = "attribute"
 ITEM_PROMPT_ID = "attribute_item"
 _EXAMPLE = re.compile(r"Passage: (?P<p>.*?)\nAnswer: (?P<a>.*?)(?:\n\n|\n?$)", re.S)
@@ -120,6 +121,11 @@ def ground(
     if ans.speaker and ans.speaker.strip().lower() not in {"null", "none", "unknown"}:
         g.speaker = _locate_outside(text, ans.speaker, lo, hi, item.start, item)
         if g.speaker is None:
+            # a source introduced a little earlier ("Smith said on Monday. ... “A,” she ...")
+            g.speaker = _locate_outside(
+                text, ans.speaker, max(0, lo - SPEAKER_LOOKBACK), hi, item.start, item
+            )
+        if g.speaker is None:
             g.problems.append(
                 f"{item.id}: speaker {ans.speaker!r} is not in the text around {item.id}; "
                 "copy the words exactly or use null"
@@ -128,11 +134,8 @@ def ground(
         s_lo, s_hi = window or _window(sents, item.sentence, 0, 1)
         g.cue = _locate_outside(text, ans.cue, s_lo, s_hi, item.start, item)
         if g.cue is not None and not CUE_WORDS.search(g.cue.text):
+            # a quoted sentence is not a cue; asking again at temperature 0 rarely helps
             g.cue = None
-            g.problems.append(
-                f"{item.id}: cue {ans.cue!r} is not a reporting verb; give the words that say "
-                'how it was said ("said", "told", "according to") or null'
-            )
         elif g.cue is None:
             g.problems.append(
                 f"{item.id}: cue {ans.cue!r} is not in the sentence of {item.id}; "
@@ -147,6 +150,18 @@ def ground(
         else:
             g.problems.append(f"{item.id}: name {ans.name!r} does not appear in the article")
     return g
+
+
+def transcript_label(text: str, item: Item) -> Grounded | None:
+    """“PENCE: Well, look ...” -- a transcript line names its own speaker; no model needed."""
+    q = item.quote
+    if q is None:
+        return None
+    m = TRANSCRIPT_LABEL.match(text, q.inner_start)
+    if m is None:
+        return None
+    s, e = m.span(1)
+    return Grounded(item, speaker=Span(start=s, end=e, text=text[s:e]))
 
 
 @dataclass
@@ -245,6 +260,9 @@ def item_messages(text: str, sents: list[Sentence], item: Item) -> list[dict[str
 
 
 async def _attribute_item(llm: LLM, text: str, sents: list[Sentence], item: Item) -> ChunkResult:
+    labelled = transcript_label(text, item)
+    if labelled is not None:
+        return ChunkResult([labelled], Usage(), 0, 0)
     # at temperature 0 a second correction rarely changes a small model's answer
     attempts = max(1, min(llm.config.attempts, 2))
     state: dict[str, object] = {"calls": 0}

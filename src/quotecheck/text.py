@@ -225,13 +225,22 @@ def locate(text: str, needle: str, lo: int, hi: int, near: int) -> tuple[int, in
     lo, hi = max(0, lo), min(len(text), hi)
     window = text[lo:hi]
     hits = [(lo + s, lo + s + len(needle)) for s in find_all(window, needle)]
+    hits = [h for h in hits if _whole_words(text, *h)]
     if not hits:
         pattern = r"\s+".join(re.escape(tok.translate(_NORM_TABLE)) for tok in needle.split())
         pattern = pattern.replace('"', '["“”„«»]').replace("'", "['‘’]")
         hits = [(lo + m.start(), lo + m.end()) for m in re.finditer(pattern, window, re.I)]
+    hits = [h for h in hits if _whole_words(text, *h)]
     if not hits:
         return None
     return min(hits, key=lambda h: min(abs(h[0] - near), abs(h[1] - near)))
+
+
+def _whole_words(text: str, s: int, e: int) -> bool:
+    """A hit must not start or end inside a word: "he" is not in "she" or "the"."""
+    cut_left = s > 0 and text[s - 1].isalnum() and text[s].isalnum()
+    cut_right = e < len(text) and text[e].isalnum() and text[e - 1].isalnum()
+    return not (cut_left or cut_right)
 
 
 def sentence_at(sents: list[Sentence], pos: int) -> int:

@@ -8,28 +8,36 @@ misquoted. The model's "partly_supported" becomes ``not_enough_evidence`` with
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 
 import bm25s
-from pydantic import BaseModel
+from pydantic import BaseModel, StringConstraints
 
 from quotecheck import prompts
-from quotecheck.evidence import split_sentences, tokenize
+from quotecheck.evidence import content_words, split_sentences, tokenize
 from quotecheck.factcheck_models import Citation, Label, Passage, Verdict
 from quotecheck.models import Usage
 
 NO_EVIDENCE = "no relevant evidence"
+OFF_TOPIC = "the model found no evidence sentence on the claim's topic"
+UNRELATED_CITATIONS = "the cited sentences share too few words with the claim"
+MIN_CITED_SHARE = 0.3
+_NAME = re.compile(r"\b[A-Z][\w'’-]*")
+_DIGIT = re.compile(r"\d")
+MIN_SENTENCE_WORDS = 3  # headings and labels are not evidence
 MAX_SENTENCES = 24  # shown to the model
 MAX_CANDIDATES = 2000  # read from the passages before selection
 MAX_RATIONALE_CHARS = 300
 
 
 class _VerifyAnswer(BaseModel):
+    same_topic: bool
     label: Literal["supported", "refuted", "partly_supported", "not_enough_evidence"]
     evidence: list[int]
-    rationale: str
+    rationale: Annotated[str, StringConstraints(max_length=MAX_RATIONALE_CHARS)]
 
 
 @dataclass
@@ -45,6 +53,8 @@ def evidence_sentences(passages: Sequence[Passage], limit: int = MAX_CANDIDATES)
     out: list[Citation] = []
     for p in passages:
         for s in split_sentences(p.text):
+            if len(s.text.split()) < MIN_SENTENCE_WORDS:
+                continue
             key = (p.source_id, p.start + s.start)
             if key in seen:
                 continue
@@ -82,16 +92,51 @@ def select_sentences(
     return [sentences[i] for i in keep]
 
 
-def to_verdict(answer: _VerifyAnswer, sentences: Sequence[Citation]) -> Verdict:
-    """Map the wire answer to a Verdict; partly supported is reported as documented above."""
+def to_verdict(claim: str, answer: _VerifyAnswer, sentences: Sequence[Citation]) -> Verdict:
+    """Map the wire answer to a Verdict (partly supported as documented above).
+
+    Code has the last word on relevance: an answer that says the evidence is off topic, or
+    cites sentences sharing too few content words with the claim, becomes
+    ``not_enough_evidence``; small models otherwise call unrelated evidence a refutation.
+    """
     partial = answer.label == "partly_supported"
     label = Label.not_enough_evidence if partial else Label(answer.label)
     ids = list(dict.fromkeys(answer.evidence))
     citations = [sentences[i - 1] for i in ids if 1 <= i <= len(sentences)]
+    rationale = " ".join(answer.rationale.split())
+    reason = None
+    if label is not Label.not_enough_evidence or partial:
+        if not answer.same_topic:
+            reason = OFF_TOPIC
+        elif not _on_topic(claim, citations):
+            reason = UNRELATED_CITATIONS
+        if reason:
+            label, partial = Label.not_enough_evidence, False
     if label is Label.not_enough_evidence and not partial:
         citations = []
-    rationale = " ".join(answer.rationale.split())[:MAX_RATIONALE_CHARS]
-    return Verdict(label=label, partial=partial, rationale=rationale, citations=citations)
+    return Verdict(
+        label=label, partial=partial, rationale=rationale, citations=citations, reason=reason
+    )
+
+
+def _on_topic(
+    claim: str, citations: Sequence[Citation], min_share: float = MIN_CITED_SHARE
+) -> bool:
+    """Whether the cited sentences are about the claim, not merely about the same names.
+
+    They must share ``min_share`` of the claim's content words, including a word that is
+    not a name ("Kim Jong Un" alone is not evidence about his weapons programme); sharing
+    only names counts when both sides give a number (an age, an amount, a year).
+    """
+    words = content_words(claim)
+    cited = set().union(*(content_words(c.text) for c in citations)) if citations else set()
+    shared = words & cited
+    if not shared or len(shared) < min_share * len(words):
+        return False
+    names = {m.group().lower() for m in _NAME.finditer(claim)}
+    if shared - names:
+        return True
+    return bool(_DIGIT.search(claim)) and any(_DIGIT.search(c.text) for c in citations)
 
 
 async def verify_passages_async(claim: str, passages: Sequence[Passage], llm) -> VerifyResult:
@@ -121,7 +166,7 @@ async def verify_passages_async(claim: str, passages: Sequence[Passage], llm) ->
         validate=validate,
         max_tokens=120,
     )
-    return VerifyResult(to_verdict(answer, sentences), usage, sha)
+    return VerifyResult(to_verdict(claim, answer, sentences), usage, sha)
 
 
 async def verify_claim_async(claim: str, passages: list[str], llm) -> Verdict:

@@ -44,7 +44,7 @@ def _make_llm(config: LLMConfig | None):
     return LLM(config)
 
 
-async def _pipeline(doc: GoldDoc, llm) -> QuoteReport:
+async def _pipeline(doc: GoldDoc, llm, indirect: bool = True) -> QuoteReport:
     try:
         from quotecheck import extract_quotes_async
     except ImportError as err:
@@ -52,7 +52,7 @@ async def _pipeline(doc: GoldDoc, llm) -> QuoteReport:
             "this install has no quote pipeline (quotecheck.extract_quotes_async); "
             "use --system regex or naive"
         ) from err
-    return await extract_quotes_async(doc.text, article_id=doc.doc_id, llm=llm)
+    return await extract_quotes_async(doc.text, article_id=doc.doc_id, llm=llm, indirect=indirect)
 
 
 async def predict(
@@ -63,6 +63,7 @@ async def predict(
     out_path: Path | None = None,
     max_tokens: int = DEFAULT_MAX_TOKENS,
     on_done: Callable[[Prediction], None] | None = None,
+    indirect: bool = True,
 ) -> list[Prediction]:
     """Reports for each article, written to ``out_path`` as they finish.
 
@@ -88,7 +89,7 @@ async def predict(
                         doc.text, llm, article_id=doc.doc_id, max_tokens=max_tokens
                     )
                 else:
-                    report = await _pipeline(doc, llm)
+                    report = await _pipeline(doc, llm, indirect)
                 pred = Prediction(doc.doc_id, report)
             except FATAL_ERRORS:
                 raise
@@ -110,7 +111,8 @@ async def predict(
 
 
 def read_predictions(path: Path) -> dict[str, Prediction]:
-    """Saved predictions by doc id; a malformed file gives one clear error."""
+    """Saved predictions by doc id (eval or batch output); a malformed file gives one clear
+    error."""
     if not path.is_file():
         raise BadInput(f"predictions file {path} not found: run with --predictions-out first")
     preds: dict[str, Prediction] = {}
@@ -125,7 +127,9 @@ def read_predictions(path: Path) -> dict[str, Prediction]:
             row = json.loads(line)
             raw = row.get("report")
             report = QuoteReport.model_validate(raw) if raw is not None else None
-            preds[str(row["doc_id"])] = Prediction(str(row["doc_id"]), report, row.get("error"))
+            # eval runs write "doc_id"; `quotecheck batch` output writes "id"
+            doc_id = str(row["doc_id"] if "doc_id" in row else row["id"])
+            preds[doc_id] = Prediction(doc_id, report, row.get("error"))
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as err:
             raise BadInput(f"{path}:{lineno} is not a prediction line ({err})") from err
         except ValidationError as err:
