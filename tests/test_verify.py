@@ -37,8 +37,8 @@ class ScriptedLLM:
         calls = 0
         while answers:
             calls += 1
-            value = schema.model_validate(answers.pop(0))
             try:
+                value = schema.model_validate(answers.pop(0))
                 if validate is not None:
                     validate(value)
             except ValueError as err:

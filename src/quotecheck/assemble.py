@@ -264,7 +264,7 @@ def build_report(
             for r in find_relays(text, s_lo, s_hi):
                 if not any(
                     f.start <= r.start < f.end for f in fragments if qtype != QuoteType.indirect
-                ) and (r.start != head.speaker.start):
+                ) and not (r.start < head.speaker.end and head.speaker.start < r.end):
                     relays.append(Relay(name=r.text, span=r))
         confidence = 0.9
         if head.problems:

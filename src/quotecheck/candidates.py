@@ -68,8 +68,16 @@ def _likely_title_or_scare(text: str, span: QuoteSpan, sent_text: str) -> bool:
     words = word_count(inner)
     if words == 0:
         return True
-    if words <= 5 and _title_case(inner) and not inner.rstrip().endswith(("!", "?")):
-        return True  # “Fox News Sunday”, “Shark Tank”: a title, not words someone said
+    lead_in = text[max(0, span.start - 40) : span.start]
+    if (
+        words <= 5
+        and _title_case(inner)
+        and not inner.rstrip().endswith(("!", "?"))
+        and not CUE_WORDS.search(lead_in)
+    ):
+        # “Fox News Sunday”, “Shark Tank”: a title -- unless just named by someone
+        # (called her “Miss Piggy”)
+        return True
     if words <= 4 and not CUE_WORDS.search(sent_text):
         # short quoted term with no reporting verb in its sentence: a title or scare quote
         return True

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -21,6 +21,9 @@ from quotecheck.errors import InvalidOutput
 from quotecheck.evidence import content_words, split_sentences
 from quotecheck.factcheck_models import Assertor, Claim
 from quotecheck.models import QuoteReport, Span, Usage
+
+if TYPE_CHECKING:
+    from quotecheck.llm import LLM
 
 _MONTHS = (
     "january february march april may june july august september october november december "
@@ -142,7 +145,7 @@ def is_multi_fact(sentence: str) -> bool:
 
 async def extract_claims_async(
     text: str,
-    llm,
+    llm: LLM,
     *,
     quotes: QuoteReport | None = None,
     include_opinions: bool = False,
@@ -183,7 +186,7 @@ def _add_claim(result: ClaimExtraction, fact: str, span: Span, quotes: QuoteRepo
 
 
 async def _select(
-    batch: Sequence[Span], llm, include_opinions: bool, result: ClaimExtraction
+    batch: Sequence[Span], llm: LLM, include_opinions: bool, result: ClaimExtraction
 ) -> list[Span]:
     shown = [{"id": i + 1, "text": " ".join(s.text.split())} for i, s in enumerate(batch)]
     prompt, sha = prompts.render(
@@ -209,7 +212,7 @@ async def _select(
     return [batch[i - 1] for i in sorted(set(answer.checkworthy))]
 
 
-async def _split(span: Span, llm, result: ClaimExtraction) -> list[str]:
+async def _split(span: Span, llm: LLM, result: ClaimExtraction) -> list[str]:
     prompt, sha = prompts.render("claims_split", sentence=" ".join(span.text.split()))
     result.prompts["claims_split"] = sha
 

@@ -83,7 +83,7 @@ def to_markdown(report: FactCheckReport, title: str | None = None) -> str:
             s = check.claim.sentence
             lines.append(f"- Article sentence (chars {s.start}-{s.end}): {_md(s.text)}")
             if v.reason:
-                lines.append(f"- Not sent to the model: {v.reason}")
+                lines.append(f"- Decided by code: {v.reason}")
             if v.rationale:
                 lines.append(f"- Rationale: {_md(v.rationale)}")
             for cit in v.citations:

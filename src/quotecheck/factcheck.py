@@ -13,11 +13,19 @@ import hashlib
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quotecheck.claims import extract_claims_async
 from quotecheck.errors import BadInput, InvalidOutput
 from quotecheck.evidence import EvidenceIndex
-from quotecheck.factcheck_models import ClaimCheck, FactCheckReport, FidelityStatus, Label
+from quotecheck.factcheck_models import (
+    Claim,
+    ClaimCheck,
+    FactCheckReport,
+    FidelityStatus,
+    Label,
+    Verdict,
+)
 from quotecheck.fidelity import (
     DEFAULT_THRESHOLD,
     Transcript,
@@ -29,7 +37,12 @@ from quotecheck.ingest import article_text, decode, looks_like_html
 from quotecheck.models import QuoteReport, RunInfo, Usage
 from quotecheck.verify import verify_passages_async
 
+if TYPE_CHECKING:
+    from quotecheck.config import LLMConfig
+    from quotecheck.llm import LLM
+
 MAX_ARTICLE_CHARS = 1_000_000
+INVALID_ANSWER = "the model gave no valid answer"
 EvidenceArg = Sequence[str | Path] | EvidenceIndex
 TranscriptArg = Sequence[str | Path] | Sequence[Transcript]
 
@@ -62,7 +75,8 @@ def _new_report(text: str, article_id: str | None, warnings: list[str]) -> FactC
     )
 
 
-def _llm(llm, config):
+def _llm(llm: LLM | None, config: LLMConfig | None) -> tuple[LLM, bool]:
+    """The caller's model, or a new one this call owns (and closes)."""
     if llm is not None:
         return llm, False
     from quotecheck.llm import LLM
@@ -70,13 +84,13 @@ def _llm(llm, config):
     return LLM(config), True
 
 
-async def _quotes(text: str, article_id: str | None, llm) -> QuoteReport:
+async def _quotes(text: str, article_id: str | None, llm: LLM) -> QuoteReport:
     from quotecheck import extract_quotes_async
 
     return await extract_quotes_async(text, article_id=article_id, llm=llm)
 
 
-def _run_info(llm, usage: Usage, prompt_shas: dict[str, str], t0: float) -> RunInfo:
+def _run_info(llm: LLM, usage: Usage, prompt_shas: dict[str, str], t0: float) -> RunInfo:
     return RunInfo(
         model=str(getattr(llm, "model", "unknown")),
         endpoint_kind=str(getattr(llm, "endpoint_kind", "unknown")),
@@ -92,7 +106,7 @@ async def _claims_into(
     report: FactCheckReport,
     text: str,
     evidence: EvidenceArg,
-    llm,
+    llm: LLM,
     quotes: QuoteReport | None,
     *,
     top_k: int,
@@ -123,10 +137,18 @@ async def _claims_into(
         )
     gate = asyncio.Semaphore(max(1, concurrency))
 
-    async def one(claim) -> ClaimCheck:
+    async def one(claim: Claim) -> ClaimCheck:
         found = index.relevant(claim.text, k=top_k)
-        async with gate:
-            result = await verify_passages_async(claim.text, [sp.passage for sp in found], llm)
+        try:
+            async with gate:
+                result = await verify_passages_async(claim.text, [sp.passage for sp in found], llm)
+        except InvalidOutput as err:
+            # one claim the model cannot answer must not sink the others
+            if isinstance(err.usage, Usage):
+                usage.add(err.usage)
+            report.warnings.append(f"{claim.id}: {err}; left as not_enough_evidence")
+            verdict = Verdict(label=Label.not_enough_evidence, reason=INVALID_ANSWER)
+            return ClaimCheck(claim=claim, verdict=verdict, passages=found)
         usage.add(result.usage)
         if result.prompt_sha:
             shas["verify"] = result.prompt_sha
@@ -150,8 +172,8 @@ async def check_claims_async(
     *,
     article_id: str | None = None,
     quotes: QuoteReport | None = None,
-    llm=None,
-    config=None,
+    llm: LLM | None = None,
+    config: LLMConfig | None = None,
     top_k: int = 3,
     include_opinions: bool = False,
     attribute_speakers: bool = True,
@@ -182,8 +204,8 @@ async def check_quotes_async(
     *,
     article_id: str | None = None,
     quotes: QuoteReport | None = None,
-    llm=None,
-    config=None,
+    llm: LLM | None = None,
+    config: LLMConfig | None = None,
     judge_meaning: bool = True,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> FactCheckReport:
@@ -207,8 +229,8 @@ async def check_article_async(
     transcripts: TranscriptArg | None = None,
     article_id: str | None = None,
     quotes: QuoteReport | None = None,
-    llm=None,
-    config=None,
+    llm: LLM | None = None,
+    config: LLMConfig | None = None,
     top_k: int = 3,
     include_opinions: bool = False,
     attribute_speakers: bool = True,

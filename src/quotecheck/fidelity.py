@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, StringConstraints
 from rapidfuzz import fuzz
@@ -38,6 +38,9 @@ from quotecheck.factcheck_models import (
     QuoteFidelity,
 )
 from quotecheck.models import Quote, QuoteReport, QuoteType, Span, Usage
+
+if TYPE_CHECKING:
+    from quotecheck.llm import LLM
 
 DEFAULT_THRESHOLD = 75.0
 _TURN = re.compile(
@@ -353,7 +356,7 @@ def _describe(d: DiffOp) -> str:
     return f"'{d.transcript}' became '{d.article}'"
 
 
-async def judge_meaning_async(fidelity: QuoteFidelity, llm) -> MeaningResult | None:
+async def judge_meaning_async(fidelity: QuoteFidelity, llm: LLM) -> MeaningResult | None:
     """Ask whether the altered wording changes the meaning; None if nothing is altered.
 
     The model sees both verbatim strings and the word changes code found. A dropped or

@@ -198,6 +198,15 @@ class LLM:
         try:
             page = await client.models.list()
             first = next(iter(page.data), None)
+        except openai.APIConnectionError as exc:
+            raise EndpointUnavailable(
+                f"cannot reach the endpoint at {self._base_url}; is the server running? "
+                "(check --base-url / OPENAI_BASE_URL)"
+            ) from exc
+        except openai.AuthenticationError as exc:
+            raise AuthenticationFailed(
+                "the endpoint rejected the API key; check OPENAI_API_KEY"
+            ) from exc
         except openai.APIError as exc:
             raise ConfigError(
                 f"could not list models at {self._base_url} ({exc}); set QUOTECHECK_MODEL"
@@ -246,7 +255,7 @@ class LLM:
             except openai.AuthenticationError as exc:
                 raise AuthenticationFailed(
                     f"the endpoint rejected the API key ({exc.status_code}); "
-                    "check OPENAI_API_KEY / --api-key"
+                    "check OPENAI_API_KEY"
                 ) from exc
             except openai.PermissionDeniedError as exc:
                 raise AuthenticationFailed(

@@ -59,7 +59,8 @@ RELAY = re.compile(
     r"(?P<a>[^,.;:“”\"]+)"
     r"|\b(?:in\s+(?:remarks|comments|a\s+statement|an\s+interview)\s+"
     r"(?:carried|published|broadcast|released|reported)\s+by)\s+(?P<b>[^,.;:“”\"]+)"
-    r"|\b(?:told|said\s+to|speaking\s+to)\s+(?P<c>(?:state|state-run|state-owned)\s+[^,.;:“”\"]+)",
+    r"|\b(?:told|said\s+to|speaking\s+to)\s+(?P<c>(?:state|state-run|state-owned)\s+[^,.;:“”\"]+)"
+    r"|\b(?:according\s+to|via|in\s+remarks\s+to)\s+(?P<d>[^,.;:“”\"]+)",
     re.I,
 )
 
@@ -143,8 +144,10 @@ def find_relays(text: str, lo: int, hi: int) -> list[Span]:
     """Intermediaries named in ``text[lo:hi]`` ("was reported as saying by state-run KCNA")."""
     out = []
     for m in RELAY.finditer(text, lo, hi):
-        for g in ("a", "b", "c"):
+        for g in ("a", "b", "c", "d"):
             if m.group(g):
+                if g == "d" and not _MEDIA.search(m.group(g)):
+                    continue  # "according to the ministry" names a source, not a relay
                 s, e = m.span(g)
                 while e > s and text[e - 1].isspace():
                     e -= 1

@@ -130,7 +130,16 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
         while i < para.end:
             ch = text[i]
             single = ch in "‘‹'"
-            if ch in OPEN_DOUBLE or ch == '"' or ch in "‘‹" or ch == "'":
+            if text.startswith("''", i) and _is_opener(text, i, para.start):
+                # two apostrophes as a double quotation mark (some wire and archive styles)
+                close = text.find("''", i + 2, para.end)
+                if close != -1:
+                    spans.append(_make(text, i, close + 2, True, [], width=2))
+                    i = close + 2
+                    continue
+            # a closing mark typed at a paragraph start ("”Fear. I am ...") opens a quote too
+            misturned = ch == "”" and i == para.start and i + 1 < para.end and text[i + 1].isalnum()
+            if ch in OPEN_DOUBLE or ch == '"' or ch in "‘‹" or ch == "'" or misturned:
                 if ch in "\"'‘" and not _is_opener(text, i, para.start):
                     i += 1
                     continue
@@ -143,7 +152,7 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
                     continue
                 if not span.closed:
                     nxt = paras[pi + 1] if pi + 1 < len(paras) else None
-                    if nxt is not None and text[nxt.start] in OPEN_DOUBLE + '"':
+                    if nxt is not None and text[nxt.start] in OPEN_DOUBLE + '"”':
                         span.continues = True
                     elif single:
                         i += 1  # an unmatched single mark is far likelier an apostrophe
@@ -186,10 +195,15 @@ def _scan_quote(text: str, i: int, hi: int, single: bool) -> QuoteSpan | None:
 
 
 def _make(
-    text: str, start: int, end: int, closed: bool, nested: list[tuple[int, int]]
+    text: str,
+    start: int,
+    end: int,
+    closed: bool,
+    nested: list[tuple[int, int]],
+    width: int = 1,
 ) -> QuoteSpan:
-    inner_start = start + 1
-    inner_end = end - 1 if closed else end
+    inner_start = start + width
+    inner_end = end - width if closed else end
     while inner_start < inner_end and text[inner_start].isspace():
         inner_start += 1
     while inner_end > inner_start and (text[inner_end - 1].isspace() or text[inner_end - 1] == ","):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import bm25s
 from pydantic import BaseModel, StringConstraints
@@ -21,10 +21,12 @@ from quotecheck.evidence import content_words, split_sentences, tokenize
 from quotecheck.factcheck_models import Citation, Label, Passage, Verdict
 from quotecheck.models import Usage
 
+if TYPE_CHECKING:
+    from quotecheck.llm import LLM
+
 NO_EVIDENCE = "no relevant evidence"
 OFF_TOPIC = "the model found no evidence sentence on the claim's topic"
-UNRELATED_CITATIONS = "the cited sentences share too few words with the claim"
-MIN_CITED_SHARE = 0.3
+UNRELATED_CITATIONS = "the cited sentences share no words but names with the claim"
 _NAME = re.compile(r"\b[A-Z][\w'’-]*")
 _DIGIT = re.compile(r"\d")
 MIN_SENTENCE_WORDS = 3  # headings and labels are not evidence
@@ -96,7 +98,7 @@ def to_verdict(claim: str, answer: _VerifyAnswer, sentences: Sequence[Citation])
     """Map the wire answer to a Verdict (partly supported as documented above).
 
     Code has the last word on relevance: an answer that says the evidence is off topic, or
-    cites sentences sharing too few content words with the claim, becomes
+    cites sentences that share nothing but names with the claim, becomes
     ``not_enough_evidence``; small models otherwise call unrelated evidence a refutation.
     """
     partial = answer.label == "partly_supported"
@@ -119,19 +121,17 @@ def to_verdict(claim: str, answer: _VerifyAnswer, sentences: Sequence[Citation])
     )
 
 
-def _on_topic(
-    claim: str, citations: Sequence[Citation], min_share: float = MIN_CITED_SHARE
-) -> bool:
+def _on_topic(claim: str, citations: Sequence[Citation]) -> bool:
     """Whether the cited sentences are about the claim, not merely about the same names.
 
-    They must share ``min_share`` of the claim's content words, including a word that is
-    not a name ("Kim Jong Un" alone is not evidence about his weapons programme); sharing
-    only names counts when both sides give a number (an age, an amount, a year).
+    They must share a content word with the claim that is not a name ("Kim Jong Un" alone
+    is not evidence about his weapons programme); sharing only names counts when both sides
+    give a number (an age, an amount, a year).
     """
     words = content_words(claim)
     cited = set().union(*(content_words(c.text) for c in citations)) if citations else set()
     shared = words & cited
-    if not shared or len(shared) < min_share * len(words):
+    if not shared:
         return False
     names = {m.group().lower() for m in _NAME.finditer(claim)}
     if shared - names:
@@ -139,7 +139,7 @@ def _on_topic(
     return bool(_DIGIT.search(claim)) and any(_DIGIT.search(c.text) for c in citations)
 
 
-async def verify_passages_async(claim: str, passages: Sequence[Passage], llm) -> VerifyResult:
+async def verify_passages_async(claim: str, passages: Sequence[Passage], llm: LLM) -> VerifyResult:
     """Ask the model about ``claim`` given ``passages``; no passages means no call."""
     sentences = select_sentences(claim, evidence_sentences(passages))
     if not sentences or not claim.strip():
@@ -169,7 +169,7 @@ async def verify_passages_async(claim: str, passages: Sequence[Passage], llm) ->
     return VerifyResult(to_verdict(claim, answer, sentences), usage, sha)
 
 
-async def verify_claim_async(claim: str, passages: list[str], llm) -> Verdict:
+async def verify_claim_async(claim: str, passages: list[str], llm: LLM) -> Verdict:
     """Verdict on ``claim`` given plain-text ``passages`` (for benchmarks and notebooks).
 
     Citations name the passage as ``passage-N`` (1-based) with offsets into that string.

@@ -1,0 +1,95 @@
+"""check_claims / check_quotes orchestration with a scripted model and a given QuoteReport."""
+
+from __future__ import annotations
+
+import pytest
+
+from quotecheck.errors import BadInput
+from quotecheck.factcheck import check_article_async, check_claims_async, check_quotes_async
+from quotecheck.factcheck_models import FidelityStatus, Label
+from quotecheck.models import Quote, QuoteReport, Span
+from test_verify import ScriptedLLM
+
+ARTICLE = (
+    "Harbour news\n\n"
+    "The new harbour crane, which was bought in 2022, lifted 40 tonnes on Monday and "
+    "another 30 tonnes on Tuesday.\n\n"
+    "Mayor Ana Lima opened the fish market in Porto Velho last week.\n\n"
+    "“We will finish the pier by June,” said Ana Lima.\n"
+)
+NOTE = "Port report. The harbour crane was bought in 2019. It can lift 40 tonnes."
+
+
+def _quotes() -> QuoteReport:
+    words = "We will finish the pier by June,"
+    start = ARTICLE.index(words)
+    quote = Quote(
+        id="q1",
+        type="direct",
+        fragments=[Span(start=start, end=start + len(words), text=words)],
+        text=words,
+        speaker_name="Ana Lima",
+        confidence=0.9,
+        verbatim=True,
+    )
+    return QuoteReport(text_sha256="x", text_length=len(ARTICLE), quotes=[quote])
+
+
+@pytest.fixture
+def evidence(tmp_path):
+    (tmp_path / "port.txt").write_text(NOTE, "utf-8")
+    return tmp_path
+
+
+async def test_claims_verdicts_citations_and_fallbacks(evidence):
+    llm = ScriptedLLM(
+        {
+            "claims_select": [{"checkworthy": [1, 2, 3]}],
+            "claims_split": [{"facts": ["The crane was bought in 2022.", "It lifted 40 tonnes."]}],
+            "verify": [
+                {"same_topic": True, "label": "refuted", "evidence": [1], "rationale": "2019."},
+                {"same_topic": True, "label": "bogus", "evidence": [], "rationale": "?"},
+            ],
+        }
+    )
+    report = await check_claims_async(ARTICLE, [evidence], quotes=_quotes(), llm=llm)
+    by_text = {c.claim.text: c for c in report.claims}
+    bought = by_text["The crane was bought in 2022."]
+    assert bought.verdict.label == Label.refuted
+    cite = bought.verdict.citations[0]
+    assert NOTE[cite.start : cite.end] == cite.text == "The harbour crane was bought in 2019."
+    # the second verify answer never validates: that claim alone falls back
+    lifted = by_text["It lifted 40 tonnes."]
+    assert lifted.verdict.label == Label.not_enough_evidence and lifted.verdict.reason
+    assert any(w.startswith(f"{lifted.claim.id}: ") for w in report.warnings)
+    market = [c for c in report.claims if "fish market" in c.claim.text][0]
+    assert market.verdict.reason == "no relevant evidence" and market.passages == []
+    pier = [c for c in report.claims if "pier" in c.claim.text][0]
+    assert pier.claim.quote_id == "q1" and pier.claim.speaker_name == "Ana Lima"
+    assert report.sources == ["port.txt"]
+    assert report.run.usage.calls >= 3 and set(report.run.prompts) >= {"claims_select", "verify"}
+
+
+async def test_quotes_against_transcript(tmp_path):
+    transcript = tmp_path / "t.txt"
+    transcript.write_text("ANA LIMA: We will finish the pier by July.\n", "utf-8")
+    llm = ScriptedLLM({"fidelity_meaning": [{"changed": True, "reason": "Month differs."}]})
+    report = await check_quotes_async(ARTICLE, [transcript], quotes=_quotes(), llm=llm)
+    (fid,) = report.quotes
+    assert fid.status == FidelityStatus.altered and fid.speaker_match is True
+    assert fid.meaning_changed is True and fid.meaning_reason == "Month differs."
+    assert report.transcripts == ["t.txt"] and report.claims == []
+
+
+@pytest.mark.parametrize("bad", ["", "   \n", "abc\x00def", b"caf\xe9 \xfa\xfb"])
+async def test_bad_article_is_bad_input(bad, evidence):
+    with pytest.raises(BadInput):
+        await check_article_async(bad, evidence=[evidence], llm=ScriptedLLM({}))
+
+
+async def test_html_article_is_reduced_to_text(evidence):
+    html = "<html><body><p>Lovely weather.</p><p>What a day it was for all.</p></body></html>"
+    report = await check_article_async(
+        html, evidence=[evidence], quotes=_quotes(), llm=ScriptedLLM({})
+    )
+    assert report.claims == [] and any("HTML" in w for w in report.warnings)
