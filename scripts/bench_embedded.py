@@ -73,7 +73,9 @@ def run(article: Path) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--article", type=Path, default=Path("../shared/data/seed/aurus-limo-aljazeera.txt"))
+    ap.add_argument(
+        "--article", type=Path, default=Path("../shared/data/seed/aurus-limo-aljazeera.txt")
+    )
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     result = run(args.article)

@@ -20,7 +20,7 @@ from quotecheck.speakers import (
 )
 from quotecheck.text import Sentence, word_count
 
-_LEAD_IN = re.compile(r"\s*(?:that\s+|:\s*|,\s*)", re.I)
+_LEAD_IN = re.compile(r"\s*(?::\s*|,\s*)", re.I)  # "that" stays: PolNeAR content includes it
 MIN_UNATTRIBUTED_WORDS = 6
 
 
@@ -59,6 +59,8 @@ def quote_type(text: str, sent: Sentence, g: Grounded) -> QuoteType:
     ends_sentence = bool(inner) and inner[-1] in ".?!,"
     if before.strip() == "" or before.rstrip().endswith(":"):
         return QuoteType.direct
+    if re.search(r"\bthat\s*$", before, re.I):
+        return QuoteType.mixed  # said that “...”: the content starts outside the marks
     if ends_sentence and only_attribution(before, sent.start):
         return QuoteType.direct
     if (
@@ -169,7 +171,7 @@ def _continues(prev: Grounded, g: Grounded, sents: list[Sentence]) -> bool:
         return True
     if g.cue is not None and g.cue.start > pq.end and g.cue != prev.cue:
         return False  # the second quote has its own reporting verb ("the official added")
-    if q.start != sents[g.item.sentence].start:
+    if g.item.sentence != prev.item.sentence and q.start != sents[g.item.sentence].start:
         return False  # a quote inside a sentence of its own words is a new attribution
     sp = prev.speaker
     return (
@@ -179,6 +181,17 @@ def _continues(prev: Grounded, g: Grounded, sents: list[Sentence]) -> bool:
         and pq.end <= sp.start < q.start
         and g.item.sentence - prev.item.sentence <= 1
     )
+
+
+def _repeats(fragments: list[Span], quotes: list[Quote]) -> bool:
+    """The clause is (mostly) one already reported: “disgusting” and “a con” in one sentence."""
+    for q in quotes:
+        for a in fragments:
+            for b in q.fragments:
+                shared = min(a.end, b.end) - max(a.start, b.start)
+                if shared > 0 and shared >= 0.5 * min(a.end - a.start, b.end - b.start):
+                    return True
+    return False
 
 
 def build_report(
@@ -233,8 +246,8 @@ def build_report(
                 else:
                     fragments.append(_span(text, q.inner_start, q.inner_end))
         fragments = [f for f in fragments if f.end > f.start]
-        if not fragments:
-            continue
+        if not fragments or _repeats(fragments, quotes):
+            continue  # several quoted bits of one reported clause make one attribution
         n += 1
         verbatim = all(text[f.start : f.end] == f.text for f in fragments)
         s_lo, s_hi = sent.start, sents[group[-1].item.sentence].end

@@ -254,8 +254,7 @@ class LLM:
                 )
             except openai.AuthenticationError as exc:
                 raise AuthenticationFailed(
-                    f"the endpoint rejected the API key ({exc.status_code}); "
-                    "check OPENAI_API_KEY"
+                    f"the endpoint rejected the API key ({exc.status_code}); check OPENAI_API_KEY"
                 ) from exc
             except openai.PermissionDeniedError as exc:
                 raise AuthenticationFailed(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import bm25s
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from quotecheck import prompts
 from quotecheck.evidence import content_words, split_sentences, tokenize
@@ -33,12 +33,15 @@ MIN_SENTENCE_WORDS = 3  # headings and labels are not evidence
 MAX_SENTENCES = 24  # shown to the model
 MAX_CANDIDATES = 2000  # read from the passages before selection
 MAX_RATIONALE_CHARS = 300
+MAX_CITED = 4
+MAX_VERIFY_TOKENS = 200
 
 
 class _VerifyAnswer(BaseModel):
     same_topic: bool
     label: Literal["supported", "refuted", "partly_supported", "not_enough_evidence"]
-    evidence: list[int]
+    # bounded so the grammar stops a small model listing every sentence number
+    evidence: list[int] = Field(max_length=MAX_CITED)
     rationale: Annotated[str, StringConstraints(max_length=MAX_RATIONALE_CHARS)]
 
 
@@ -164,7 +167,7 @@ async def verify_passages_async(claim: str, passages: Sequence[Passage], llm: LL
         _VerifyAnswer,
         prompt_id="verify",
         validate=validate,
-        max_tokens=120,
+        max_tokens=MAX_VERIFY_TOKENS,
     )
     return VerifyResult(to_verdict(claim, answer, sentences), usage, sha)
 
