@@ -30,7 +30,8 @@ ENV_VARS = (
 )
 ARTICLE = (
     "Bridge to reopen in June\n\n"
-    "\u201cWe expect the river bridge to be ready within six weeks,\u201d "
+    # the comma outside the marks keeps this off the no-model rule path (rules.py)
+    "\u201cWe expect the river bridge to be ready within six weeks\u201d, "
     "said Mayor Lena Okafor.\n\n"
     "Residents have waited since spring for news about the crossing.\n"
 )

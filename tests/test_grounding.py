@@ -175,3 +175,22 @@ def test_unattributed_short_quote_dropped_and_indirect_needs_both() -> None:
     (q,) = quotes
     assert q.type == QuoteType.indirect
     assert q.fragments[0].text == "the budget would be cut next year by a lot"
+
+
+def test_plain_attributions_need_no_model() -> None:
+    from quotecheck.candidates import find_items
+    from quotecheck.rules import plain_attribution
+
+    text = (
+        "“We will open in May,” the mayor said on Tuesday.\n\n"
+        "“Nobody asked us,” said Tom Berg, a resident.\n\n"
+        "“It is late.” The mayor left.\n\n"
+        "The plan was “a gift to developers”, she said."
+    )
+    items, _ = find_items(text, indirect=False)
+    got = [plain_attribution(text, it) for it in items]
+    assert [(s.text, c.text) for s, c in got[:2]] == [("the mayor", "said"), ("Tom Berg", "said")]
+    for s, c in got[:2]:
+        assert text[s.start : s.end] == s.text and text[c.start : c.end] == c.text
+    assert got[2] is None  # ends with a full stop: a new sentence follows, ask the model
+    assert got[3] is None  # a mixed quote: ask the model

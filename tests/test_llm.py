@@ -33,7 +33,8 @@ from quotecheck.quotes import extract_quotes, extract_quotes_async
 
 ARTICLE = (
     "Plans for the river bridge change again\n\n"
-    "\u201cWe expect the river bridge to be ready within six weeks,\u201d "
+    # the comma outside the marks keeps this off the no-model rule path (rules.py)
+    "\u201cWe expect the river bridge to be ready within six weeks\u201d, "
     "said Mayor Lena Okafor.\n\n"
     "Residents have waited since spring for news about the crossing.\n"
 )
@@ -243,7 +244,7 @@ async def test_usage_summed_over_items(fake_server: FakeOpenAIServer) -> None:
     fake_server.responder = scripted(
         '{"speaker": "Mayor Lena Okafor", "cue": "said"}', prompt_tokens=11, completion_tokens=4
     )
-    text = ARTICLE + "\n\u201cThe crossing will open in June this year,\u201d said Tomas Brandt.\n"
+    text = ARTICLE + "\n\u201cThe crossing will open in June this year\u201d, said Tomas Brandt.\n"
     report = await extract_quotes_async(text, llm=make_llm(fake_server), strategy="item")
     assert report.run is not None
     calls = len(fake_server.requests)

@@ -9,7 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from quotecheck.text import QuoteSpan, Sentence, find_quote_spans, paragraphs, sentences, word_count
+from quotecheck.text import (
+    QuoteSpan,
+    Sentence,
+    find_quote_spans,
+    paragraphs,
+    sentence_at,
+    sentences,
+    word_count,
+)
 
 CUE_WORDS = re.compile(
     r"\b(?:said|says|say|saying|told|tells|tell|according to|announced|announces|added|adds|"
@@ -91,7 +99,6 @@ def find_items(text: str, *, indirect: bool = True) -> tuple[list[Item], list[Se
     sents = sentences(text)
     items: list[Item] = []
     skip_sent = {k for k in range(len(sents)) if is_headline_duplicate(text, sents, k)}
-    from quotecheck.text import sentence_at
 
     quote_sents: set[int] = set()
     for span in find_quote_spans(text):

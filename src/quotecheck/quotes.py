@@ -12,6 +12,7 @@ import hashlib
 import re
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, create_model
 
@@ -21,8 +22,9 @@ from quotecheck.errors import BadInput
 from quotecheck.llm import LLM, run_sync
 from quotecheck.models import QuoteReport, RunInfo, Span, Usage
 from quotecheck.prompts import render
+from quotecheck.rules import plain_attribution
 from quotecheck.speakers import is_pronoun
-from quotecheck.text import Sentence, locate
+from quotecheck.text import Sentence, locate, sentence_at
 
 MAX_CHARS = 2_000_000
 SPEAKER_LOOKBACK = 1200  # chars before the passage where a named speaker is still accepted
@@ -225,8 +227,6 @@ def item_window(text: str, sents: list[Sentence], item: Item) -> tuple[int, int]
     """The passage shown for one item: its own sentence(s), widened to a neighbour only when
     the attribution must lie there (“A.” She said.) -- a wider view invites the small model to
     copy the speaker of the sentence before."""
-    from quotecheck.text import sentence_at
-
     first = item.sentence
     last = first
     if item.quote is not None:
@@ -245,13 +245,20 @@ def item_window(text: str, sents: list[Sentence], item: Item) -> tuple[int, int]
     return lo, hi
 
 
-def item_messages(text: str, sents: list[Sentence], item: Item) -> list[dict[str, str]]:
+@lru_cache(maxsize=1)
+def _item_prefix() -> tuple[dict[str, str], ...]:
+    """System prompt and few-shot turns: identical for every call, so the server caches them."""
     system, _ = render("attribute_item_system")
     examples, _ = render("attribute_item")
     messages = [{"role": "system", "content": system.strip()}]
     for m in _EXAMPLE.finditer(examples.strip()):
         messages.append({"role": "user", "content": "Passage: " + m["p"].strip()})
         messages.append({"role": "assistant", "content": m["a"].strip()})
+    return tuple(messages)
+
+
+def item_messages(text: str, sents: list[Sentence], item: Item) -> list[dict[str, str]]:
+    messages = [dict(m) for m in _item_prefix()]
     lo, hi = item_window(text, sents, item)
     tag = "[Q]" if item.kind == "Q" else "[S]"
     passage = text[lo : item.start] + tag + text[item.start : hi]
@@ -263,6 +270,9 @@ async def _attribute_item(llm: LLM, text: str, sents: list[Sentence], item: Item
     labelled = transcript_label(text, item)
     if labelled is not None:
         return ChunkResult([labelled], Usage(), 0, 0)
+    plain = plain_attribution(text, item)
+    if plain is not None:
+        return ChunkResult([Grounded(item, speaker=plain[0], cue=plain[1])], Usage(), 0, 0)
     # at temperature 0 a second correction rarely changes a small model's answer
     attempts = max(1, min(llm.config.attempts, 2))
     state: dict[str, object] = {"calls": 0}

@@ -1,0 +1,44 @@
+"""Attributions so plain that no model is needed: “...,” she said. / “...,” said Ana Ruiz.
+
+Only the unambiguous newspaper pattern is taken — a quote ending in a comma, question or
+exclamation mark, then at once a short speaker and a speech verb, then the end of the clause.
+Everything else goes to the model. On a CPU model each question costs seconds, so answering
+the easy half in code halves the time of an article.
+"""
+
+from __future__ import annotations
+
+import re
+
+from quotecheck.candidates import Item
+from quotecheck.models import Span
+
+_VERB = (
+    r"said|says|added|adds|told reporters|told the [A-Z][\w.]*(?: [A-Z][\w.]*){0,3}|"
+    r"wrote|writes|explained|noted|asked|continued|recalled|replied|insisted|argued|warned"
+)
+_NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|al|bin))*"
+_DESC = r"(?:a|an|the|one)\s+[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*){0,4}"
+_PRONOUN = r"he|she|they|I|we"
+_AFTER_QUOTE = re.compile(
+    rf"\s*(?P<spk>{_PRONOUN}|{_NAME}|{_DESC})\s+(?P<cue>{_VERB})\b"
+    rf"|\s*(?P<cue2>said|says|added|asked)\s+(?P<spk2>{_NAME})(?=\s*[,.;(]|\s*$)"
+)
+
+
+def plain_attribution(text: str, item: Item) -> tuple[Span, Span] | None:
+    """(speaker, cue) spans when the quote is followed by a plain attribution, else None."""
+    q = item.quote
+    if q is None or not q.closed:
+        return None
+    inner = text[q.inner_start : q.end - 1].rstrip()
+    if not inner or inner[-1] not in ",?!":
+        return None  # a quote ending in a full stop starts a new sentence: not this pattern
+    m = _AFTER_QUOTE.match(text, q.end, min(len(text), q.end + 120))
+    if m is None:
+        return None
+    spk = "spk" if m.group("spk") else "spk2"
+    cue = "cue" if m.group("cue") else "cue2"
+    s, e = m.span(spk)
+    cs, ce = m.span(cue)
+    return Span(start=s, end=e, text=text[s:e]), Span(start=cs, end=ce, text=text[cs:ce])
