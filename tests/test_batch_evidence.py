@@ -18,8 +18,8 @@ def route(request: dict) -> dict:
     name = ((request.get("response_format") or {}).get("json_schema") or {}).get("name")
     if name == "Attributions":
         return attribution_answer(request)
-    if name == "_ClaimsAnswer":
-        return {"claims": []}
+    if name == "_Selection":  # the claim selector: nothing check-worthy
+        return {"checkworthy": []}
     raise AssertionError(f"unexpected prompt schema {name!r}")
 
 
@@ -43,7 +43,8 @@ def test_evidence_batch_writes_factcheck_per_article(fake_server, tmp_path, monk
     arts.mkdir()
     for i in range(3):
         (arts / f"a{i}.txt").write_text(
-            f"Library news {i}\n\n\u201cThe budget grew this year,\u201d said Mayor Ana Ruiz.\n"
+            f"Library news {i}\n\n\u201cThe budget grew this year,\u201d said Mayor Ana Ruiz.\n\n"
+            "The library budget grew by 12 percent in 2024 after the council vote on Tuesday.\n"
         )
     out = tmp_path / "out.jsonl"
     app = typer.Typer()
@@ -59,3 +60,8 @@ def test_evidence_batch_writes_factcheck_per_article(fake_server, tmp_path, monk
         assert factcheck["article_id"] == record["id"]
         assert factcheck["sources"] == ["minutes.txt"]
         assert factcheck["claims"] == []
+    names = [
+        ((r.get("response_format") or {}).get("json_schema") or {}).get("name")
+        for r in fake_server.requests
+    ]
+    assert "_Selection" in names  # the claim selector was asked, once per article

@@ -107,6 +107,23 @@ class _Entity:
     reason: Span | None = None
 
 
+_HONORIFIC = re.compile(r"^(?:mr|mrs|ms|dr|sen|rep|gov|gen|president|prof)\.?\s+", re.I)
+
+
+def _surname_match(label_a: str, key_a: str, label_b: str, key_b: str) -> bool:
+    """ "Varga" or "Ms. Varga" is Mayor Elena Varga; "state media" is not "Russian state media"."""
+    short_label, short, long_label, long = (
+        (label_a, key_a, label_b, key_b)
+        if len(key_a) <= len(key_b)
+        else (label_b, key_b, label_a, key_a)
+    )
+    surname = _HONORIFIC.sub("", short)
+    if not surname or " " in surname or short == long:
+        return False
+    bare = _HONORIFIC.sub("", short_label.strip())
+    return bare[:1].isupper() and has_proper_name(long_label) and long.endswith(" " + surname)
+
+
 class _Entities:
     """Cluster mentions: same normalised name, surname of a known name, pronoun to the last
     named person, "the official" to the last anonymous official."""
@@ -124,12 +141,8 @@ class _Entities:
         label = name or m
         key = normalise_name(label)
         for ent in self.items:
-            if (
-                ent.key == key
-                or (key and ent.key.endswith(" " + key))
-                or (ent.key and key.endswith(" " + ent.key) and has_proper_name(ent.name))
-            ):
-                if key.endswith(" " + ent.key) and len(label) > len(ent.name):
+            if ent.key == key or _surname_match(label, key, ent.name, ent.key):
+                if len(key) > len(ent.key):  # keep the fullest form of the name
                     ent.name, ent.key = label, key
                 return ent
         if not has_proper_name(m) and not name:

@@ -25,7 +25,10 @@ def decode(data: bytes, source: str = "input") -> str:
             f"{source} is {len(data):,} bytes, over the {MAX_BYTES:,}-byte limit; split it"
         )
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise BadInput(f"{source} starts like UTF-16 but is not valid UTF-16 text") from exc
     if b"\x00" in data[:4096]:
         raise BadInput(f"{source} looks binary (contains NUL bytes), not article text")
     try:
