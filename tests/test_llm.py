@@ -252,3 +252,13 @@ async def test_usage_summed_over_items(fake_server: FakeOpenAIServer) -> None:
     assert report.run.usage.calls == calls
     assert report.run.usage.prompt_tokens == 11 * calls
     assert report.run.usage.completion_tokens == 4 * calls
+
+
+async def test_one_unusable_item_answer_does_not_sink_the_article(
+    fake_server: FakeOpenAIServer,
+) -> None:
+    fake_server.responder = scripted("this is not json at all")
+    report = await extract_quotes_async(ARTICLE, llm=make_llm(fake_server), strategy="item")
+    assert report.run is not None and report.run.dropped >= 1
+    bridge = [q for q in report.quotes if "river bridge" in q.text]
+    assert len(bridge) == 1 and bridge[0].speaker_mention is None  # kept, never invented

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, create_model
 
 from quotecheck.candidates import CUE_WORDS, TRANSCRIPT_LABEL, Item, chunk, find_items, mark
 from quotecheck.config import EMBEDDED_MODEL_NAME, LLMConfig
-from quotecheck.errors import BadInput
+from quotecheck.errors import BadInput, InvalidOutput
 from quotecheck.llm import LLM, run_sync
 from quotecheck.models import QuoteReport, RunInfo, Span, Usage
 from quotecheck.prompts import render
@@ -289,14 +289,20 @@ async def _attribute_item(llm: LLM, text: str, sents: list[Sentence], item: Item
             )
         state["result"] = g
 
-    done = await llm.acomplete(
-        item_messages(text, sents, item),
-        ItemAttribution,
-        prompt_id=ITEM_PROMPT_ID,
-        validate=validate,
-        max_tokens=64,
-        attempts=attempts,
-    )
+    try:
+        done = await llm.acomplete(
+            item_messages(text, sents, item),
+            ItemAttribution,
+            prompt_id=ITEM_PROMPT_ID,
+            validate=validate,
+            max_tokens=64,
+            attempts=attempts,
+        )
+    except InvalidOutput as exc:
+        # one unusable answer (say, a runaway copy of the passage) costs this item its
+        # attribution, not the article its report: the quote stays, unattributed, and counted
+        usage = exc.usage if isinstance(exc.usage, Usage) else Usage()
+        return ChunkResult([Grounded(item, problems=[str(exc)])], usage, exc.attempts, 1)
     g: Grounded = state["result"]  # type: ignore[assignment]
     return ChunkResult([g], done.usage, done.attempts, len(g.problems))
 
