@@ -62,3 +62,20 @@ def shared_file(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared data not found at {path} (set QUOTECHECK_SHARED_DATA)")
     return path
+
+
+def one_quote_report(article: str, words: str, speaker: str):  # type: ignore[no-untyped-def]
+    """A report with one direct quote of ``words`` (found in ``article``) by ``speaker``."""
+    from quotecheck.models import Quote, QuoteReport, Span
+
+    start = article.index(words)
+    quote = Quote(
+        id="q1",
+        type="direct",
+        fragments=[Span(start=start, end=start + len(words), text=words)],
+        text=words,
+        speaker_name=speaker,
+        confidence=0.9,
+        verbatim=True,
+    )
+    return QuoteReport(text_sha256="x", text_length=len(article), quotes=[quote])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conftest import one_quote_report
 from quotecheck.claims import (
     attribute,
     candidate_sentences,
@@ -11,7 +12,7 @@ from quotecheck.claims import (
     is_multi_fact,
 )
 from quotecheck.factcheck_models import Assertor, Claim
-from quotecheck.models import Quote, QuoteReport, Span
+from quotecheck.models import QuoteReport
 from test_verify import ScriptedLLM
 
 ARTICLE = (
@@ -47,18 +48,7 @@ def test_grounded_rewrite_rejects_new_numbers_and_words():
 
 
 def _quote_report() -> QuoteReport:
-    words = "The bridge was finished in 2023,"
-    start = ARTICLE.index(words)
-    q = Quote(
-        id="q1",
-        type="direct",
-        fragments=[Span(start=start, end=start + len(words), text=words)],
-        text=words,
-        speaker_name="Ana Lima",
-        confidence=0.9,
-        verbatim=True,
-    )
-    return QuoteReport(text_sha256="x", text_length=len(ARTICLE), quotes=[q])
+    return one_quote_report(ARTICLE, "The bridge was finished in 2023,", "Ana Lima")
 
 
 def test_attribute_links_overlapping_quote_only():

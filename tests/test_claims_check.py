@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import one_quote_report
 from quotecheck.errors import BadInput
 from quotecheck.factcheck import check_article_async, check_claims_async, check_quotes_async
 from quotecheck.factcheck_models import FidelityStatus, Label
-from quotecheck.models import Quote, QuoteReport, Span
+from quotecheck.models import QuoteReport
 from test_verify import ScriptedLLM
 
 ARTICLE = (
@@ -21,18 +22,7 @@ NOTE = "Port report. The harbour crane was bought in 2019. It can lift 40 tonnes
 
 
 def _quotes() -> QuoteReport:
-    words = "We will finish the pier by June,"
-    start = ARTICLE.index(words)
-    quote = Quote(
-        id="q1",
-        type="direct",
-        fragments=[Span(start=start, end=start + len(words), text=words)],
-        text=words,
-        speaker_name="Ana Lima",
-        confidence=0.9,
-        verbatim=True,
-    )
-    return QuoteReport(text_sha256="x", text_length=len(ARTICLE), quotes=[quote])
+    return one_quote_report(ARTICLE, "We will finish the pier by June,", "Ana Lima")
 
 
 @pytest.fixture
