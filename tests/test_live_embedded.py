@@ -19,7 +19,8 @@ pytestmark = pytest.mark.live
 
 TEXT = (
     "The harbour ferry will stop running in March, the operator announced on Monday.\n\n"
-    "“We cannot keep losing money on every crossing,” said Ida Brandt, the operator's director."
+    # the comma outside the marks keeps this quote off the no-model rule path (rules.py)
+    "“We cannot keep losing money on every crossing”, said Ida Brandt, the operator's director."
 )
 
 
