@@ -166,6 +166,23 @@ def transcript_label(text: str, item: Item) -> Grounded | None:
     return Grounded(item, speaker=Span(start=s, end=e, text=text[s:e]))
 
 
+class LenientLast:
+    """Validation that sends grounding problems back to the model, except on the last allowed
+    attempt, where it accepts the answer with the ungrounded words left out (and counted)."""
+
+    def __init__(self, attempts: int) -> None:
+        self.attempts = attempts
+        self.calls = 0
+        self.result: list[Grounded] = []
+
+    def check(self, grounded: list[Grounded], message: str) -> None:
+        self.calls += 1
+        problems = [p for g in grounded for p in g.problems]
+        if problems and self.calls < self.attempts:
+            raise ValueError(message.format(problems="\n".join(problems)))
+        self.result = grounded
+
+
 @dataclass
 class ChunkResult:
     grounded: list[Grounded]
@@ -189,18 +206,11 @@ async def _attribute_chunk(
     marked = (context + mark(text, items, start, end)).strip()
     user, _ = render("attribute_user", marked_text=marked, ids=ids)
     schema = answer_schema(ids)
-    state = {"calls": 0, "result": []}
-    attempts = max(1, llm.config.attempts)
+    check = LenientLast(max(1, llm.config.attempts))
 
     def validate(answer: BaseModel) -> None:
-        state["calls"] += 1
-        results = [ground(text, sents, it, getattr(answer, it.id)) for it in items]
-        problems = [p for g in results for p in g.problems]
-        if problems and state["calls"] < attempts:
-            raise ValueError(
-                "Some answers are not grounded in the article:\n" + "\n".join(problems)
-            )
-        state["result"] = results
+        grounded = [ground(text, sents, it, getattr(answer, it.id)) for it in items]
+        check.check(grounded, "Some answers are not grounded in the article:\n{problems}")
 
     done = await llm.acomplete(
         [{"role": "system", "content": system}, {"role": "user", "content": user}],
@@ -209,8 +219,7 @@ async def _attribute_chunk(
         validate=validate,
         max_tokens=60 + 40 * len(items),
     )
-    results: list[Grounded] = state["result"]  # type: ignore[assignment]
-    # the final pass is lenient: what still could not be grounded was left as None
+    results = check.result  # ungrounded words were left as None on the last attempt
     dropped = sum(len(g.problems) for g in results)
     return ChunkResult(results, done.usage, done.attempts, dropped)
 
@@ -275,19 +284,15 @@ async def _attribute_item(llm: LLM, text: str, sents: list[Sentence], item: Item
         return ChunkResult([Grounded(item, speaker=plain[0], cue=plain[1])], Usage(), 0, 0)
     # at temperature 0 a second correction rarely changes a small model's answer
     attempts = max(1, min(llm.config.attempts, 2))
-    state: dict[str, object] = {"calls": 0}
+    check = LenientLast(attempts)
     lo, hi = item_window(text, sents, item)
 
     def validate(answer: ItemAttribution) -> None:
-        state["calls"] = int(state["calls"]) + 1  # type: ignore[call-overload]
         as_article = Attribution(speaker=answer.speaker, cue=answer.cue, name=None)
         g = ground(text, sents, item, as_article, window=(lo, hi))
-        if g.problems and int(state["calls"]) < attempts:  # type: ignore[call-overload]
-            raise ValueError(
-                "\n".join(p.replace(f"{item.id}: ", "") for p in g.problems)
-                + "\nCopy the words exactly from the passage, or use null."
-            )
-        state["result"] = g
+        for i, p in enumerate(g.problems):
+            g.problems[i] = p.replace(f"{item.id}: ", "")
+        check.check([g], "{problems}\nCopy the words exactly from the passage, or use null.")
 
     try:
         done = await llm.acomplete(
@@ -303,7 +308,7 @@ async def _attribute_item(llm: LLM, text: str, sents: list[Sentence], item: Item
         # attribution, not the article its report: the quote stays, unattributed, and counted
         usage = exc.usage if isinstance(exc.usage, Usage) else Usage()
         return ChunkResult([Grounded(item, problems=[str(exc)])], usage, exc.attempts, 1)
-    g: Grounded = state["result"]  # type: ignore[assignment]
+    (g,) = check.result
     return ChunkResult([g], done.usage, done.attempts, len(g.problems))
 
 
