@@ -89,3 +89,53 @@ def test_failed_articles_score_as_empty_and_exit_one(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "1 articles failed" in result.stderr
     overall = json.loads(result.stdout)["views"]["quotes"]["overall"]
     assert overall["failed_articles"] == 1 and overall["recall"] == 0.0
+
+
+def test_factcheck_scores_the_no_retrieval_baseline_in_the_same_run(
+    tmp_path: Path, fake_llm_env
+) -> None:
+    """The baseline reads the first sentences; a claim whose evidence comes late is lost."""
+    import re
+
+    from fakeserver import json_responder
+
+    def verify(request: dict) -> dict:
+        prompt = request["messages"][-1]["content"]
+        prompt = prompt[prompt.rindex("\nClaim: ") :]  # past the worked examples
+        claim = re.search(r"^Claim: (.*)$", prompt, re.M).group(1)
+        numbered = re.findall(r"^\[(\d+)\] (.*)$", prompt, re.M)
+        key = claim.split()[1]  # "The tunnel ..." -> "tunnel"
+        hits = [int(n) for n, s in numbered if key in s][:1]
+        label = "supported" if hits else "not_enough_evidence"
+        return {"same_topic": bool(hits), "label": label, "evidence": hits, "rationale": "x"}
+
+    fake_llm_env.responder = json_responder(verify)
+    filler = " ".join(f"Item {n} of the agenda was about parking fees." for n in range(40))
+    rows = [
+        {
+            "label": "supported",
+            "claim": "The tunnel cost forty million dollars.",
+            "evidence": [filler, "The tunnel cost forty million dollars in the end."],
+            "meta": {"id": "late"},
+        },
+        {
+            "label": "supported",
+            "claim": "The ferry runs hourly all night.",
+            "evidence": ["The ferry runs hourly all night, the operator said."],
+            "meta": {"id": "short"},
+        },
+    ]
+    folder = tmp_path / "fc" / "wice"
+    folder.mkdir(parents=True)
+    (folder / "entailment_retrieval_claim_dev.jsonl").write_text(
+        "\n".join(json.dumps(r) for r in rows), encoding="utf-8"
+    )
+    args = ["factcheck", "--set", "wice", "--data", str(tmp_path / "fc"), "--json"]
+    result = CliRunner().invoke(eval_app, [*args, "--no-retrieval-baseline"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["systems"]["verifier"]["label_accuracy"] == 1.0, out
+    assert out["systems"]["verifier, no retrieval"]["label_accuracy"] == 0.5
+    assert out["retrieval_applies"] == 1
+    # the short item's baseline prompt would be identical: asked once, not twice
+    assert len(fake_llm_env.requests) == 3

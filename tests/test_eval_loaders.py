@@ -174,6 +174,14 @@ def test_majority_baseline_has_half_balanced_accuracy(factcheck_root: Path) -> N
     assert fe.summary([i.label for i in items], labels)["balanced_accuracy"] == 0.5
 
 
+def test_every_spreads_the_sample_over_the_set(factcheck_root: Path) -> None:
+    all_items = load_set("averitec", factcheck_root)
+    assert [i.id for i in load_set("averitec", factcheck_root, every=2)] == [
+        i.id for i in all_items[::2]
+    ]
+    assert len(load_set("averitec", factcheck_root, every=2, limit=1)) == 1
+
+
 async def test_runner_plugs_in_a_verifier_and_counts_failures(factcheck_root: Path) -> None:
     items = load_set("summedits-meeting", factcheck_root)
 

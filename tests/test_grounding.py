@@ -194,3 +194,47 @@ def test_plain_attributions_need_no_model() -> None:
         assert text[s.start : s.end] == s.text and text[c.start : c.end] == c.text
     assert got[2] is None  # ends with a full stop: a new sentence follows, ask the model
     assert got[3] is None  # a mixed quote: ask the model
+
+
+def test_signed_quotes_take_the_name_after_the_dash() -> None:
+    from quotecheck.rules import signed_quote
+
+    text = (
+        "Readers told us what the new ferry timetable means to them.\n"
+        "“I get to work an hour earlier and my kids see me at dinner.” ― Marta Ilić\n"
+        "“Nobody asked the night shift.”\u00a0— José de la Cruz, Harbour Road.\n"
+        "“It is fine,” she said ― and then she left.\n"
+        "“Late again.” — the bus, as usual"
+    )
+    items, _ = find_items(text, indirect=False)
+    got = [signed_quote(text, it) for it in items]
+    assert [s.text if s else None for s in got] == [
+        "Marta Ilić",
+        "José de la Cruz",
+        None,  # the dash is not at the quote: an ordinary sentence
+        None,  # no capitalised name after the dash
+    ]
+    quotes = report(text, {"Q1": ("Marta Ilić", None)})
+    assert quotes[0].type == QuoteType.direct
+    assert quotes[0].fragments[0].text.startswith("I get to work")
+
+
+def test_whole_sentence_after_a_comma_is_direct_and_mixed_content_stops_at_the_clause() -> None:
+    text = (
+        "The councillor left the meeting early, tweeting, “Nobody listens here. I am done.”\n"
+        "The mayor said the plan was “a gift to developers”, a charge her rivals deny.\n"
+        "The mayor said the budget was “finally balanced” after two years of cuts."
+    )
+    tweet, gift, budget = report(
+        text,
+        {
+            "Q1": ("The councillor", "tweeting"),
+            "Q2": ("The mayor", "said"),
+            "Q3": ("The mayor", "said"),
+        },
+    )
+    assert tweet.type == QuoteType.direct
+    assert tweet.fragments[0].text == "Nobody listens here. I am done."
+    assert gift.type == QuoteType.mixed
+    assert gift.fragments[0].text == "the plan was “a gift to developers”"
+    assert budget.fragments[0].text == "the budget was “finally balanced” after two years of cuts"

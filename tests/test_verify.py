@@ -221,3 +221,19 @@ async def test_names_alone_are_not_evidence_but_numbers_with_names_are():
     age = (await verify_passages_async("Kim Jong Un is 40.", [profile], llm)).verdict
     assert weapons.label == Label.not_enough_evidence and weapons.reason
     assert age.label == Label.refuted and age.citations[0].source_id == "profile.md"
+
+
+def test_without_retrieval_the_model_reads_the_first_sentences() -> None:
+    from quotecheck.verify import MAX_SENTENCES, plain_passages, retrieval_applies, shown_sentences
+
+    filler = [f"Item {n} of the agenda was about parking fees." for n in range(40)]
+    doc = " ".join([*filler, "The bridge cost forty million dollars in the end."])
+    claim = "The bridge cost forty million dollars."
+    wrapped = plain_passages([doc])
+    retrieved = shown_sentences(claim, wrapped)
+    first = shown_sentences(claim, wrapped, retrieval=False)
+    assert len(retrieved) == len(first) == MAX_SENTENCES
+    assert any("bridge" in c.text for c in retrieved)
+    assert not any("bridge" in c.text for c in first)
+    assert retrieval_applies(claim, [doc])
+    assert not retrieval_applies(claim, ["The bridge cost forty million dollars in the end."])

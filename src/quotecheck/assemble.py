@@ -21,6 +21,8 @@ from quotecheck.speakers import (
 from quotecheck.text import Sentence, word_count
 
 _LEAD_IN = re.compile(r"\s*(?::\s*|,\s*)", re.I)  # "that" stays: PolNeAR content includes it
+# where a reported clause ends after its quoted words: a comma, semicolon, dash or bracket
+_CLAUSE_END = re.compile(r",\s|;\s|\s[―—–]\s?|\s--\s|\s\(")
 MIN_UNATTRIBUTED_WORDS = 6
 
 
@@ -59,6 +61,8 @@ def quote_type(text: str, sent: Sentence, g: Grounded) -> QuoteType:
     ends_sentence = bool(inner) and inner[-1] in ".?!,"
     if before.strip() == "" or before.rstrip().endswith(":"):
         return QuoteType.direct
+    if inner[:1].isupper() and before.rstrip().endswith(",") and not re.search(r"\w", after):
+        return QuoteType.direct  # ..., tweeting, “Notice this. Ask why.”: a whole utterance
     if re.search(r"\bthat\s*$", before, re.I):
         return QuoteType.mixed  # said that “...”: the content starts outside the marks
     if ends_sentence and only_attribution(before, sent.start):
@@ -88,6 +92,10 @@ def content_span(text: str, sent: Sentence, g: Grounded, lo: int, hi: int) -> Sp
         m = _LEAD_IN.match(text, s)
         if m:
             s = m.end()
+        if lo < hi:  # quoted words: the clause ends at the first break after them
+            brk = _CLAUSE_END.search(text, hi, end)
+            if brk:
+                end = brk.start()
         return _span(text, s, max(end, hi))
     if a_start >= hi:  # "..., X said": content runs from the sentence start to the speaker
         return _span(text, min(sent.start, lo), a_start)

@@ -209,6 +209,9 @@ def _print_quote_scores(label: str, gold: str, views: dict) -> None:
 def factcheck(
     set_name: Annotated[FactSet, typer.Option("--set", help="which gold set")],
     limit: Annotated[int | None, typer.Option(min=1, help="use only the first N items")] = None,
+    every: Annotated[
+        int, typer.Option(min=1, help="take every Kth item (a sample spread over the set)")
+    ] = 1,
     system: Annotated[
         FactSystem, typer.Option(help="the LLM verifier, or only the majority-class baseline")
     ] = FactSystem.verifier,
@@ -216,26 +219,43 @@ def factcheck(
         "../shared/data/factcheck"
     ),
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
+    no_retrieval: Annotated[
+        bool,
+        typer.Option(
+            "--no-retrieval-baseline",
+            help="also score the verifier shown the first sentences instead of the retrieved ones",
+        ),
+    ] = False,
 ) -> None:
     """Score claim verification (label accuracy, macro-F1, balanced accuracy) on one set."""
     from quotecheck.evaluation import factcheck_eval as fe
     from quotecheck.evaluation.factcheck_sets import load_set
 
     try:
-        items = load_set(set_name.value, data, limit=limit)
+        items = load_set(set_name.value, data, limit=limit, every=every)
         gold = [i.label for i in items]
         rows = {"majority": fe.summary(gold, fe.majority_labels(items))}
         extra: dict[str, object] = {}
         if system is FactSystem.verifier:
             from quotecheck.config import LLMConfig
 
-            run = asyncio.run(fe.run_llm_verifier(items, LLMConfig.from_env()))
-            rows["verifier"] = fe.summary(gold, run.labels)
+            runs = asyncio.run(
+                fe.run_llm_verifier(items, LLMConfig.from_env(), baseline=no_retrieval)
+            )
+            for name, run in runs.items():
+                rows[name] = fe.summary(gold, run.labels)
+            run = runs["verifier"]
             extra = {
                 "failures": run.failures,
-                "errors": run.errors,
+                "errors": [e for r in runs.values() for e in r.errors],
                 "seconds_per_item": run.seconds / max(1, len(items)),
             }
+            if no_retrieval:
+                extra["retrieval_applies"] = fe.count_retrieval_applies(items)
+                extra["baseline_failures"] = runs[fe.NO_RETRIEVAL].failures
+                extra["baseline_seconds_per_item"] = runs[fe.NO_RETRIEVAL].seconds / max(
+                    1, len(items)
+                )
     except QuotecheckError as err:
         raise _fail(err) from None
     result = {"set": set_name.value, "systems": rows, **extra}
@@ -252,5 +272,11 @@ def factcheck(
     _out.print(table)
     if extra:
         typer.echo(f"seconds per item: {_fmt(extra['seconds_per_item'])}", err=True)
-        for line in run.errors:
+        if "retrieval_applies" in extra:
+            typer.echo(
+                f"retrieval changes what the model reads on {extra['retrieval_applies']} of "
+                f"{len(items)} items",
+                err=True,
+            )
+        for line in extra["errors"]:
             typer.echo(f"failed (counted wrong): {line}", err=True)

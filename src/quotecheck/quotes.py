@@ -22,7 +22,7 @@ from quotecheck.errors import BadInput, InvalidOutput
 from quotecheck.llm import LLM, run_sync
 from quotecheck.models import QuoteReport, RunInfo, Span, Usage
 from quotecheck.prompts import render
-from quotecheck.rules import plain_attribution
+from quotecheck.rules import plain_attribution, signed_quote
 from quotecheck.speakers import is_pronoun
 from quotecheck.text import Sentence, locate, sentence_at
 
@@ -282,6 +282,9 @@ async def _attribute_item(llm: LLM, text: str, sents: list[Sentence], item: Item
     plain = plain_attribution(text, item)
     if plain is not None:
         return ChunkResult([Grounded(item, speaker=plain[0], cue=plain[1])], Usage(), 0, 0)
+    signer = signed_quote(text, item)
+    if signer is not None:
+        return ChunkResult([Grounded(item, speaker=signer)], Usage(), 0, 0)
     # at temperature 0 a second correction rarely changes a small model's answer
     attempts = max(1, min(llm.config.attempts, 2))
     check = LenientLast(attempts)

@@ -142,9 +142,25 @@ def _on_topic(claim: str, citations: Sequence[Citation]) -> bool:
     return bool(_DIGIT.search(claim)) and any(_DIGIT.search(c.text) for c in citations)
 
 
-async def verify_passages_async(claim: str, passages: Sequence[Passage], llm: LLM) -> VerifyResult:
-    """Ask the model about ``claim`` given ``passages``; no passages means no call."""
-    sentences = select_sentences(claim, evidence_sentences(passages))
+def shown_sentences(
+    claim: str, passages: Sequence[Passage], *, retrieval: bool = True
+) -> list[Citation]:
+    """What the model reads: BM25's best sentences, or (the baseline) simply the first ones."""
+    candidates = evidence_sentences(passages)
+    if retrieval:
+        return select_sentences(claim, candidates)
+    return candidates[:MAX_SENTENCES]
+
+
+async def verify_passages_async(
+    claim: str, passages: Sequence[Passage], llm: LLM, *, retrieval: bool = True
+) -> VerifyResult:
+    """Ask the model about ``claim`` given ``passages``; no passages means no call.
+
+    ``retrieval=False`` shows the first sentences instead of the best-matching ones; it exists
+    to measure what retrieval is worth.
+    """
+    sentences = shown_sentences(claim, passages, retrieval=retrieval)
     if not sentences or not claim.strip():
         return VerifyResult(Verdict(label=Label.not_enough_evidence, reason=NO_EVIDENCE), Usage())
     shown = [{"id": i + 1, "text": " ".join(c.text.split())} for i, c in enumerate(sentences)]
@@ -172,14 +188,27 @@ async def verify_passages_async(claim: str, passages: Sequence[Passage], llm: LL
     return VerifyResult(to_verdict(claim, answer, sentences), usage, sha)
 
 
-async def verify_claim_async(claim: str, passages: list[str], llm: LLM) -> Verdict:
+async def verify_claim_async(
+    claim: str, passages: list[str], llm: LLM, *, retrieval: bool = True
+) -> Verdict:
     """Verdict on ``claim`` given plain-text ``passages`` (for benchmarks and notebooks).
 
     Citations name the passage as ``passage-N`` (1-based) with offsets into that string.
     """
-    wrapped = [
+    wrapped = plain_passages(passages)
+    return (await verify_passages_async(claim, wrapped, llm, retrieval=retrieval)).verdict
+
+
+def plain_passages(passages: Sequence[str]) -> list[Passage]:
+    """Plain strings as passages named ``passage-N`` (1-based), offsets into each string."""
+    return [
         Passage(source_id=f"passage-{i + 1}", start=0, end=len(text), text=text)
         for i, text in enumerate(passages)
         if text.strip()
     ]
-    return (await verify_passages_async(claim, wrapped, llm)).verdict
+
+
+def retrieval_applies(claim: str, passages: Sequence[str]) -> bool:
+    """Whether BM25 changes what the model reads (only when there are too many sentences)."""
+    wrapped = plain_passages(passages)
+    return shown_sentences(claim, wrapped) != shown_sentences(claim, wrapped, retrieval=False)

@@ -101,10 +101,21 @@ async def run_verifier(items: Iterable[ClaimItem], verifier: Verifier) -> Verifi
     return VerifierRun(labels, errors, time.perf_counter() - began)
 
 
-async def run_llm_verifier(items: Iterable[ClaimItem], config: LLMConfig) -> VerifierRun:
-    """The project's verifier (``quotecheck.verify.verify_claim_async``) on one model."""
+NO_RETRIEVAL = "verifier, no retrieval"
+
+
+async def run_llm_verifier(
+    items: Sequence[ClaimItem], config: LLMConfig, *, baseline: bool = False
+) -> dict[str, VerifierRun]:
+    """The project's verifier (``quotecheck.verify``) on one model; with ``baseline``, also
+    the same verifier shown the first sentences instead of the retrieved ones.
+
+    The two are asked item by item so they share the machine's state; where retrieval
+    changes nothing (few sentences) the baseline's prompt would be identical, so its verdict
+    is reused rather than asked again, and ``retrieval_applies`` counts the other items.
+    """
     try:
-        from quotecheck.verify import verify_claim_async
+        from quotecheck.verify import retrieval_applies, verify_claim_async
     except ImportError as err:
         raise ConfigError(
             "this install has no verifier (quotecheck.verify); use --system majority"
@@ -112,11 +123,37 @@ async def run_llm_verifier(items: Iterable[ClaimItem], config: LLMConfig) -> Ver
     from quotecheck.llm import LLM
 
     llm = LLM(config)
+    last: dict[str, object] = {}
 
     async def verify(claim: str, passages: list[str]) -> object:
-        return await verify_claim_async(claim, passages, llm)
+        last["verdict"] = await verify_claim_async(claim, passages, llm)
+        return last["verdict"]
 
+    async def without(claim: str, passages: list[str]) -> object:
+        if not retrieval_applies(claim, passages) and "verdict" in last:
+            return last["verdict"]
+        return await verify_claim_async(claim, passages, llm, retrieval=False)
+
+    runs: dict[str, VerifierRun] = {}
     try:
-        return await run_verifier(items, verify)
+        if not baseline:
+            runs["verifier"] = await run_verifier(items, verify)
+            return runs
+        for item in items:
+            last.clear()
+            for name, fn in (("verifier", verify), (NO_RETRIEVAL, without)):
+                one = await run_verifier([item], fn)
+                run = runs.setdefault(name, VerifierRun([], [], 0.0))
+                run.labels += one.labels
+                run.errors += one.errors
+                run.seconds += one.seconds
+        return runs
     finally:
         await llm.aclose()
+
+
+def count_retrieval_applies(items: Sequence[ClaimItem]) -> int:
+    """How many items have more sentences than the verifier shows, so retrieval matters."""
+    from quotecheck.verify import retrieval_applies
+
+    return sum(retrieval_applies(i.claim, list(i.passages)) for i in items)

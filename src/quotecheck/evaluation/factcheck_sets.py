@@ -134,8 +134,12 @@ def _read(path: Path) -> list[dict]:
     return data
 
 
-def load_set(name: str, root: Path, *, limit: int | None = None) -> list[ClaimItem]:
-    """The items of one set from the factcheck data folder ``root``, in file order."""
+def load_set(name: str, root: Path, *, limit: int | None = None, every: int = 1) -> list[ClaimItem]:
+    """Every ``every``-th item of one set from the factcheck data folder ``root``, in file order.
+
+    SummEdits lists several claims per transcript, so the first N items cover few documents;
+    ``every`` spreads a small sample over the set.
+    """
     if name not in SETS:
         raise BadInput(f"unknown set {name!r}: use one of {', '.join(SETS)}")
     rows = _read(root / _FILES[name])
@@ -148,4 +152,5 @@ def load_set(name: str, root: Path, *, limit: int | None = None) -> list[ClaimIt
             items = _averitec(rows)
     except (KeyError, TypeError) as err:
         raise BadInput(f"{root / _FILES[name]} lacks an expected field ({err})") from err
+    items = items[:: max(1, every)]
     return items[:limit] if limit is not None else items
