@@ -131,7 +131,10 @@ def test_factcheck_scores_the_no_retrieval_baseline_in_the_same_run(
         "\n".join(json.dumps(r) for r in rows), encoding="utf-8"
     )
     args = ["factcheck", "--set", "wice", "--data", str(tmp_path / "fc"), "--json"]
-    result = CliRunner().invoke(eval_app, [*args, "--no-retrieval-baseline"])
+    saved = tmp_path / "verdicts.jsonl"
+    result = CliRunner().invoke(
+        eval_app, [*args, "--no-retrieval-baseline", "--predictions-out", str(saved)]
+    )
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert out["systems"]["verifier"]["label_accuracy"] == 1.0, out
@@ -139,3 +142,7 @@ def test_factcheck_scores_the_no_retrieval_baseline_in_the_same_run(
     assert out["retrieval_applies"] == 1
     # the short item's baseline prompt would be identical: asked once, not twice
     assert len(fake_llm_env.requests) == 3
+    late = json.loads(saved.read_text(encoding="utf-8").splitlines()[0])
+    assert late["gold"] == "supported" and late["verifier"]["label"] == "supported"
+    assert late["verifier"]["citations"][0]["text"].startswith("The tunnel cost")
+    assert late["verifier, no retrieval"]["label"] == "not_enough_evidence"

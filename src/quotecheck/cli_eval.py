@@ -219,6 +219,10 @@ def factcheck(
         "../shared/data/factcheck"
     ),
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
+    predictions_out: Annotated[
+        Path | None,
+        typer.Option(help="write each item's gold label and verdicts here (JSONL)"),
+    ] = None,
     no_retrieval: Annotated[
         bool,
         typer.Option(
@@ -244,6 +248,9 @@ def factcheck(
             )
             for name, run in runs.items():
                 rows[name] = fe.summary(gold, run.labels)
+            if predictions_out is not None:
+                lines = fe.prediction_lines(items, runs)
+                predictions_out.write_text("\n".join(lines) + "\n", encoding="utf-8")
             run = runs["verifier"]
             extra = {
                 "failures": run.failures,

@@ -7,10 +7,11 @@ bound. Balanced accuracy is over "supported" vs everything else, the field's bin
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from quotecheck.errors import FATAL_ERRORS, ConfigError, QuotecheckError
@@ -79,6 +80,7 @@ class VerifierRun:
     labels: list[str]
     errors: list[str]  # one line per failed item: "id: Error: message"
     seconds: float
+    verdicts: list[object] = field(default_factory=list)  # None where the item failed
 
     @property
     def failures(self) -> int:
@@ -90,15 +92,19 @@ async def run_verifier(items: Iterable[ClaimItem], verifier: Verifier) -> Verifi
     labels: list[str] = []
     errors: list[str] = []
     began = time.perf_counter()
+    verdicts: list[object] = []
     for item in items:
         try:
-            labels.append(_label(await verifier(item.claim, list(item.passages))))
+            verdict = await verifier(item.claim, list(item.passages))
+            labels.append(_label(verdict))
+            verdicts.append(verdict)
         except FATAL_ERRORS:
             raise
         except QuotecheckError as err:
             labels.append(FAILED)
+            verdicts.append(None)
             errors.append(f"{item.id}: {type(err).__name__}: {err}")
-    return VerifierRun(labels, errors, time.perf_counter() - began)
+    return VerifierRun(labels, errors, time.perf_counter() - began, verdicts)
 
 
 NO_RETRIEVAL = "verifier, no retrieval"
@@ -146,6 +152,7 @@ async def run_llm_verifier(
                 run = runs.setdefault(name, VerifierRun([], [], 0.0))
                 run.labels += one.labels
                 run.errors += one.errors
+                run.verdicts += one.verdicts
                 run.seconds += one.seconds
         return runs
     finally:
@@ -157,3 +164,16 @@ def count_retrieval_applies(items: Sequence[ClaimItem]) -> int:
     from quotecheck.verify import retrieval_applies
 
     return sum(retrieval_applies(i.claim, list(i.passages)) for i in items)
+
+
+def prediction_lines(items: Sequence[ClaimItem], runs: dict[str, VerifierRun]) -> list[str]:
+    """One JSON line per item: gold and each system's verdict, to study errors without a model."""
+    lines = []
+    for n, item in enumerate(items):
+        row: dict[str, object] = {"id": item.id, "gold": item.label, "claim": item.claim}
+        for name, run in runs.items():
+            verdict = run.verdicts[n] if n < len(run.verdicts) else None
+            dump = getattr(verdict, "model_dump", None)
+            row[name] = dump(mode="json") if dump else (None if verdict is None else str(verdict))
+        lines.append(json.dumps(row, ensure_ascii=False))
+    return lines
