@@ -237,3 +237,30 @@ def test_without_retrieval_the_model_reads_the_first_sentences() -> None:
     assert not any("bridge" in c.text for c in first)
     assert retrieval_applies(claim, [doc])
     assert not retrieval_applies(claim, ["The bridge cost forty million dollars in the end."])
+
+
+async def test_supported_needs_the_claims_names_and_numbers_in_the_evidence():
+    note = _passage(
+        "The United Arab Emirates shipped 12 cars to Ningbo. The buyer paid in cash.", "note.md"
+    )
+    said_supported = {"same_topic": True, "label": "supported", "evidence": [1], "rationale": "x"}
+    llm = ScriptedLLM({"verify": [dict(said_supported), dict(said_supported)]})
+    swapped = (await verify_passages_async("Oman shipped 12 cars to Ningbo.", [note], llm)).verdict
+    backed = (
+        await verify_passages_async("The UAE shipped 12 cars to Ningbo.", [note], llm)
+    ).verdict
+    assert swapped.label == Label.not_enough_evidence and swapped.partial
+    assert swapped.reason is not None and swapped.reason.endswith(": oman")
+    assert swapped.citations  # what the evidence does back stays cited
+    assert backed.label == Label.supported and backed.reason is None
+
+
+def test_key_terms_are_numbers_and_names_not_sentence_openers():
+    from quotecheck.evidence import key_terms, missing_terms
+
+    assert key_terms("On March 1, 2017, Powell's aide said 3,500 jobs went. It was Tuesday.") == {
+        "march", "1", "2017", "powell", "3500", "tuesday"
+    }  # fmt: skip
+    assert missing_terms("The UN met in Geneva on 4 May.", ["United Nations staff met."]) == [
+        "geneva", "4", "may"
+    ]  # fmt: skip

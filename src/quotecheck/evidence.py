@@ -45,6 +45,53 @@ def content_words(text: str) -> set[str]:
     return {w for w in (m.group().lower() for m in _WORD.finditer(text)) if w not in STOPWORDS}
 
 
+_TERM = re.compile(r"[^\W_]+(?:[.'’][^\W_]+)*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_SENTENCE_OPENER = (".", "!", "?", ":", '"', "“", "(")
+
+
+def _term(word: str) -> str:
+    return re.sub(r"[’']s$", "", word.lower())
+
+
+def key_terms(claim: str) -> set[str]:
+    """The claim's numbers and names: capitalised words, except function words opening a
+    sentence ("The", "During")."""
+    terms = {n.group().replace(",", "") for n in _NUMBER.finditer(claim)}
+    for i, m in enumerate(_TERM.finditer(claim)):
+        word = m.group()
+        if not word[:1].isupper() or word == "I":
+            continue
+        opener = i == 0 or claim[: m.start()].rstrip().endswith(_SENTENCE_OPENER)
+        if opener and word.lower() in STOPWORDS:
+            continue
+        terms.add(_term(word))
+    return terms
+
+
+_NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'’-]*)+")
+
+
+def _acronyms(text: str) -> set[str]:
+    """"United Arab Emirates" also counts as "uae", "United Nations" as "un"."""
+    out: set[str] = set()
+    for m in _NAME_RUN.finditer(text):
+        initials = "".join(w[0] for w in m.group().split() if w[0].isupper()).lower()
+        for i in range(len(initials)):  # "The United Nations": "tun", "un"
+            out.update(initials[i:j] for j in range(i + 2, len(initials) + 1))
+    return out
+
+
+def missing_terms(claim: str, evidence: Iterable[str]) -> list[str]:
+    """Key terms of the claim that no evidence text contains, in claim order."""
+    found: set[str] = set()
+    for text in evidence:
+        found |= {_term(m.group()) for m in _TERM.finditer(text)}
+        found |= {n.group().replace(",", "") for n in _NUMBER.finditer(text)}
+        found |= _acronyms(text)
+    return sorted(key_terms(claim) - found, key=lambda t: claim.lower().find(t))
+
+
 def split_sentences(text: str) -> list[Span]:
     """Sentence spans of ``text`` (the article splitter of ``quotecheck.text``)."""
     return [Span(start=s.start, end=s.end, text=text[s.start : s.end]) for s in sentences(text)]

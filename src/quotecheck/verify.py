@@ -17,7 +17,7 @@ import bm25s
 from pydantic import BaseModel, Field, StringConstraints
 
 from quotecheck import prompts
-from quotecheck.evidence import content_words, split_sentences, tokenize
+from quotecheck.evidence import content_words, missing_terms, split_sentences, tokenize
 from quotecheck.factcheck_models import Citation, Label, Passage, Verdict
 from quotecheck.models import Usage
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 NO_EVIDENCE = "no relevant evidence"
 OFF_TOPIC = "the model found no evidence sentence on the claim's topic"
 UNRELATED_CITATIONS = "the cited sentences share no words but names with the claim"
+UNSEEN_TERMS = "the evidence shown never mentions"
 _NAME = re.compile(r"\b[A-Z][\w'’-]*")
 _DIGIT = re.compile(r"\d")
 MIN_SENTENCE_WORDS = 3  # headings and labels are not evidence
@@ -103,6 +104,9 @@ def to_verdict(claim: str, answer: _VerifyAnswer, sentences: Sequence[Citation])
     Code has the last word on relevance: an answer that says the evidence is off topic, or
     cites sentences that share nothing but names with the claim, becomes
     ``not_enough_evidence``; small models otherwise call unrelated evidence a refutation.
+    "Supported" also needs every number and name of the claim somewhere in the evidence shown:
+    otherwise it is partly supported at most (a swapped name or figure is the classic error
+    a small model waves through).
     """
     partial = answer.label == "partly_supported"
     label = Label.not_enough_evidence if partial else Label(answer.label)
@@ -117,6 +121,11 @@ def to_verdict(claim: str, answer: _VerifyAnswer, sentences: Sequence[Citation])
             reason = UNRELATED_CITATIONS
         if reason:
             label, partial = Label.not_enough_evidence, False
+    if label is Label.supported:
+        missing = missing_terms(claim, [c.text for c in sentences])
+        if missing:  # the evidence backs the rest at most: a name or number it never gives
+            label, partial = Label.not_enough_evidence, True
+            reason = f"{UNSEEN_TERMS}: {', '.join(missing)}"
     if label is Label.not_enough_evidence and not partial:
         citations = []
     return Verdict(
