@@ -112,6 +112,11 @@ async def test_seed_article_claims_and_quotes(tmp_path):
     assert any(
         c.verdict.reason == "no relevant evidence" for c in by_label[Label.not_enough_evidence]
     )
+    # the model called these "supported"; the note never names Putin or Russia, so code
+    # keeps them at partly supported
+    unseen = [c for c in report.claims if "Putin" in c.claim.text or "Russia and" in c.claim.text]
+    assert unseen and all(c.verdict.label != Label.supported for c in unseen)
+    assert any(c.verdict.partial and "never mentions" in (c.verdict.reason or "") for c in unseen)
 
     # a claim inside a quote is linked to its speaker
     assert any(c.claim.asserted_by == Assertor.speaker and c.claim.quote_id for c in report.claims)
