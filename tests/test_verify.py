@@ -264,3 +264,11 @@ def test_key_terms_are_numbers_and_names_not_sentence_openers():
     assert missing_terms("The UN met in Geneva on 4 May.", ["United Nations staff met."]) == [
         "geneva", "4", "may"
     ]  # fmt: skip
+
+
+def test_numbers_spelled_out_in_transcripts_count() -> None:
+    from quotecheck.evidence import missing_terms
+
+    transcript = ["we had twenty five machines and about three hundred jobs, forty-two in all"]
+    assert missing_terms("The lab had 25 machines and 300 jobs.", transcript) == []
+    assert missing_terms("The lab had 26 machines.", transcript) == ["26"]

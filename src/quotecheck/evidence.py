@@ -73,12 +73,38 @@ _NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'’-]*)+
 
 
 def _acronyms(text: str) -> set[str]:
-    """"United Arab Emirates" also counts as "uae", "United Nations" as "un"."""
+    """ "United Arab Emirates" also counts as "uae", "United Nations" as "un"."""
     out: set[str] = set()
     for m in _NAME_RUN.finditer(text):
         initials = "".join(w[0] for w in m.group().split() if w[0].isupper()).lower()
         for i in range(len(initials)):  # "The United Nations": "tun", "un"
             out.update(initials[i:j] for j in range(i + 2, len(initials) + 1))
+    return out
+
+
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen \
+fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_NUMBER_WORD = {w: i for i, w in enumerate(_UNITS)} | {w: 20 + 10 * i for i, w in enumerate(_TENS)}
+_SCALE = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
+_SPELLED = re.compile(
+    rf"\b(?:{'|'.join(_NUMBER_WORD)})(?:[\s-]+(?:{'|'.join([*_NUMBER_WORD, *_SCALE])}))*\b",
+    re.I,
+)
+
+
+def _spelled_numbers(text: str) -> set[str]:
+    """Numbers written out ("twenty five", "three hundred"), as digits: transcripts spell them."""
+    out = set()
+    for m in _SPELLED.finditer(text):
+        total = current = 0
+        for word in re.split(r"[\s-]+", m.group().lower()):
+            if word in _NUMBER_WORD:
+                current += _NUMBER_WORD[word]
+            elif word in _SCALE:
+                total += max(current, 1) * _SCALE[word]
+                current = 0
+        out.add(str(total + current))
     return out
 
 
@@ -88,7 +114,7 @@ def missing_terms(claim: str, evidence: Iterable[str]) -> list[str]:
     for text in evidence:
         found |= {_term(m.group()) for m in _TERM.finditer(text)}
         found |= {n.group().replace(",", "") for n in _NUMBER.finditer(text)}
-        found |= _acronyms(text)
+        found |= _acronyms(text) | _spelled_numbers(text)
     return sorted(key_terms(claim) - found, key=lambda t: claim.lower().find(t))
 
 
