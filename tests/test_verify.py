@@ -272,3 +272,11 @@ def test_numbers_spelled_out_in_transcripts_count() -> None:
     transcript = ["we had twenty five machines and about three hundred jobs, forty-two in all"]
     assert missing_terms("The lab had 25 machines and 300 jobs.", transcript) == []
     assert missing_terms("The lab had 26 machines.", transcript) == ["26"]
+
+
+def test_discourse_openers_list_marks_plurals_and_decimals_are_not_new_terms() -> None:
+    from quotecheck.evidence import missing_terms
+
+    evidence = ["The PhD students priced it at 12.5 euros; the Board agreed."]
+    claim = "2) The PhDs set 12.50 euros. However, the Board agreed. Furthermore, it sold."
+    assert missing_terms(claim, evidence) == []

@@ -48,6 +48,14 @@ def content_words(text: str) -> set[str]:
 _TERM = re.compile(r"[^\W_]+(?:[.'’][^\W_]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _SENTENCE_OPENER = (".", "!", "?", ":", '"', "“", "(")
+# sentence openers that are never names (the stopwords aside)
+_OPENERS = frozenset(
+    """however furthermore moreover still meanwhile additionally overall finally yet thus
+    therefore instead later earlier today yesterday tomorrow now first second third lastly
+    instead nevertheless nonetheless although though despite because while whereas besides
+    again already ultimately eventually currently recently previously subsequently""".split()
+)
+_LIST_MARK = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+")
 
 
 def _term(word: str) -> str:
@@ -57,16 +65,23 @@ def _term(word: str) -> str:
 def key_terms(claim: str) -> set[str]:
     """The claim's numbers and names: capitalised words, except function words opening a
     sentence ("The", "During")."""
-    terms = {n.group().replace(",", "") for n in _NUMBER.finditer(claim)}
+    claim = _LIST_MARK.sub("", claim)
+    terms = {_number(n.group()) for n in _NUMBER.finditer(claim)}
     for i, m in enumerate(_TERM.finditer(claim)):
         word = m.group()
         if not word[:1].isupper() or word == "I":
             continue
         opener = i == 0 or claim[: m.start()].rstrip().endswith(_SENTENCE_OPENER)
-        if opener and word.lower() in STOPWORDS:
+        if opener and (word.lower() in STOPWORDS or word.lower() in _OPENERS):
             continue
         terms.add(_term(word))
     return terms
+
+
+def _number(digits: str) -> str:
+    """ "3,500" and "3500" are one number, as are "12.50" and "12.5"."""
+    n = digits.replace(",", "")
+    return n.rstrip("0").rstrip(".") if "." in n else n
 
 
 _NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'’-]*)+")
@@ -113,9 +128,10 @@ def missing_terms(claim: str, evidence: Iterable[str]) -> list[str]:
     found: set[str] = set()
     for text in evidence:
         found |= {_term(m.group()) for m in _TERM.finditer(text)}
-        found |= {n.group().replace(",", "") for n in _NUMBER.finditer(text)}
+        found |= {_number(n.group()) for n in _NUMBER.finditer(text)}
         found |= _acronyms(text) | _spelled_numbers(text)
-    return sorted(key_terms(claim) - found, key=lambda t: claim.lower().find(t))
+    missing = {t for t in key_terms(claim) - found if not (t.endswith("s") and t[:-1] in found)}
+    return sorted(missing, key=lambda t: claim.lower().find(t))
 
 
 def split_sentences(text: str) -> list[Span]:
