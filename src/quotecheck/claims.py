@@ -18,9 +18,10 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from quotecheck import prompts
 from quotecheck.errors import InvalidOutput
-from quotecheck.evidence import content_words, split_sentences
+from quotecheck.evidence import split_sentences
 from quotecheck.factcheck_models import Assertor, Claim
 from quotecheck.models import QuoteReport, Span, Usage
+from quotecheck.terms import content_words
 
 if TYPE_CHECKING:
     from quotecheck.llm import LLM

@@ -17,9 +17,10 @@ import bm25s
 from pydantic import BaseModel, Field, StringConstraints
 
 from quotecheck import prompts
-from quotecheck.evidence import content_words, missing_terms, split_sentences, tokenize
+from quotecheck.evidence import split_sentences, tokenize
 from quotecheck.factcheck_models import Citation, Label, Passage, Verdict
 from quotecheck.models import Usage
+from quotecheck.terms import content_words, missing_terms
 
 if TYPE_CHECKING:
     from quotecheck.llm import LLM

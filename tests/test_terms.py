@@ -1,0 +1,27 @@
+"""The names-and-numbers check: what counts as a claim's key term, and what counts as the
+evidence mentioning it."""
+
+from __future__ import annotations
+
+from quotecheck.terms import key_terms, missing_terms
+
+
+def test_key_terms_are_numbers_and_names_not_sentence_openers():
+    assert key_terms("On March 1, 2017, Powell's aide said 3,500 jobs went. It was Tuesday.") == {
+        "march", "1", "2017", "powell", "3500", "tuesday"
+    }  # fmt: skip
+    assert missing_terms("The UN met in Geneva on 4 May.", ["United Nations staff met."]) == [
+        "geneva", "4", "may"
+    ]  # fmt: skip
+
+
+def test_numbers_spelled_out_in_transcripts_count() -> None:
+    transcript = ["we had twenty five machines and about three hundred jobs, forty-two in all"]
+    assert missing_terms("The lab had 25 machines and 300 jobs.", transcript) == []
+    assert missing_terms("The lab had 26 machines.", transcript) == ["26"]
+
+
+def test_discourse_openers_list_marks_plurals_and_decimals_are_not_new_terms() -> None:
+    evidence = ["The PhD students priced it at 12.5 euros; the Board agreed."]
+    claim = "2) The PhDs set 12.50 euros. However, the Board agreed. Furthermore, it sold."
+    assert missing_terms(claim, evidence) == []
