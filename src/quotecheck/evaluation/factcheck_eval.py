@@ -82,6 +82,12 @@ class VerifierRun:
     seconds: float
     verdicts: list[object] = field(default_factory=list)  # None where the item failed
 
+    def extend(self, other: VerifierRun) -> None:
+        self.labels += other.labels
+        self.errors += other.errors
+        self.seconds += other.seconds
+        self.verdicts += other.verdicts
+
     @property
     def failures(self) -> int:
         return len(self.errors)
@@ -140,20 +146,13 @@ async def run_llm_verifier(
             return last["verdict"]
         return await verify_claim_async(claim, passages, llm, retrieval=False)
 
-    runs: dict[str, VerifierRun] = {}
+    systems = {"verifier": verify} | ({NO_RETRIEVAL: without} if baseline else {})
+    runs = {name: VerifierRun([], [], 0.0) for name in systems}
     try:
-        if not baseline:
-            runs["verifier"] = await run_verifier(items, verify)
-            return runs
         for item in items:
             last.clear()
-            for name, fn in (("verifier", verify), (NO_RETRIEVAL, without)):
-                one = await run_verifier([item], fn)
-                run = runs.setdefault(name, VerifierRun([], [], 0.0))
-                run.labels += one.labels
-                run.errors += one.errors
-                run.verdicts += one.verdicts
-                run.seconds += one.seconds
+            for name, fn in systems.items():
+                runs[name].extend(await run_verifier([item], fn))
         return runs
     finally:
         await llm.aclose()
