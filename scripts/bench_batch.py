@@ -27,9 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the fake server lives with the tests
 
 from quotecheck import batch as runner  # noqa: E402
-from quotecheck.batch_io import Article  # noqa: E402
-from quotecheck.config import LLMConfig  # noqa: E402
+from quotecheck.batch import Article  # noqa: E402
 from quotecheck.llm import LLM  # noqa: E402
+from quotecheck.llm.config import LLMConfig  # noqa: E402
 
 NAMES = ["Lena Okafor", "Tomas Brandt", "Priya Nair", "Jonas Weller", "Maria Duarte"]
 TOPICS = ["the library", "the river bridge", "the night bus", "the market hall"]

@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from quotecheck import LLM, LLMConfig, extract_quotes
-from quotecheck.local_server import shared_server
+from quotecheck.llm.server import shared_server
 
 SHORT = "“We will reopen the library in May,” the mayor said on Tuesday."
 

@@ -24,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from quotecheck.evidence import EvidenceIndex, Source, split_passages
+from quotecheck.factcheck.evidence import EvidenceIndex, Source, split_passages
 
 
 def _rss_mb() -> float:

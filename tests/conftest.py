@@ -66,7 +66,7 @@ def shared_file(*parts: str) -> Path:
 
 def one_quote_report(article: str, words: str, speaker: str):  # type: ignore[no-untyped-def]
     """A report with one direct quote of ``words`` (found in ``article``) by ``speaker``."""
-    from quotecheck.models import Quote, QuoteReport, Span
+    from quotecheck.schema import Quote, QuoteReport, Span
 
     start = article.index(words)
     quote = Quote(

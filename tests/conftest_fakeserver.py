@@ -46,6 +46,6 @@ def fake_llm_env(
         monkeypatch.delenv(name, raising=False)
     for name, value in fake_env(fake_server).items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setenv("QUOTECHECK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("QUOTECHECK_CACHE", raising=False)
+    monkeypatch.delenv("QUOTECHECK_CACHE_DIR", raising=False)
+    monkeypatch.setenv("QUOTECHECK_CACHE", str(tmp_path / "cache"))
     return fake_server

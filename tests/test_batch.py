@@ -16,10 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from quotecheck import batch as runner
-from quotecheck.batch_io import Article, JsonlLog, collect
+from quotecheck.batch import Article, JsonlLog, PriceTable, collect
 from quotecheck.errors import AuthenticationFailed, ConfigError, InvalidOutput
-from quotecheck.models import Usage
-from quotecheck.pricing import PriceTable
+from quotecheck.schema import Usage
 
 QUOTE = re.compile(r'"([^"]+)"')
 
@@ -279,9 +278,10 @@ def cli(monkeypatch):
     """The batch command with the stand-in processor instead of a model."""
     import typer
 
-    from quotecheck.cli_batch import batch, cache_app
+    from quotecheck.cli.batch import batch
+    from quotecheck.cli.cache import cache_app
 
-    monkeypatch.setattr(runner, "build_llm", lambda **kw: object())
+    monkeypatch.setattr(runner, "build_llm", lambda *a, **kw: object())
     monkeypatch.setattr(runner, "make_processor", lambda llm, ev=None: fake_processor({"a1"}))
     app = typer.Typer()
     app.command()(batch)
@@ -313,7 +313,7 @@ def test_cli_exit_codes_and_outputs(cli, tmp_path):
 
 
 def test_cli_cache_commands(cli, tmp_path):
-    from quotecheck.cache import ResponseCache
+    from quotecheck.llm.cache import ResponseCache
 
     with ResponseCache(tmp_path) as cache:
         for i in range(3):
@@ -342,7 +342,7 @@ def test_resume_after_crash_with_partial_tail(tmp_path):
 
 
 def test_two_runs_cannot_share_one_output(tmp_path):
-    from quotecheck.batch_io import OutputLock
+    from quotecheck.batch import OutputLock
 
     out = tmp_path / "out.jsonl"
     with OutputLock(out), pytest.raises(ConfigError, match="already writing"):

@@ -26,12 +26,13 @@ def route(request: dict) -> dict:
 def test_evidence_batch_writes_factcheck_per_article(fake_server, tmp_path, monkeypatch):
     import typer
 
-    from quotecheck.cli_batch import batch, cache_app
+    from quotecheck.cli.batch import batch
+    from quotecheck.cli.cache import cache_app
 
     fake_server.responder = json_responder(route)
     for key, value in fake_env(fake_server).items():
         monkeypatch.setenv(key, value)
-    monkeypatch.setenv("QUOTECHECK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("QUOTECHECK_CACHE", str(tmp_path / "cache"))
     built = []
     real_load = runner.load_evidence
     monkeypatch.setattr(runner, "load_evidence", lambda p: built.append(p) or real_load(p))

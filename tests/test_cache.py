@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from quotecheck.cache import CACHE_FILENAME, ResponseCache, cache_key, default_cache_path
+from quotecheck.llm.cache import CACHE_FILENAME, ResponseCache, cache_key, default_cache_path
 
 
 def test_key_is_stable_and_sensitive_to_every_part():
@@ -60,8 +60,12 @@ def test_wal_mode_and_directory_path(tmp_path):
 
 
 def test_default_path_honours_env(monkeypatch, tmp_path):
-    monkeypatch.setenv("QUOTECHECK_CACHE_DIR", str(tmp_path / "here"))
+    monkeypatch.delenv("QUOTECHECK_CACHE_DIR", raising=False)
+    monkeypatch.setenv("QUOTECHECK_CACHE", str(tmp_path / "here"))
     assert default_cache_path() == tmp_path / "here" / CACHE_FILENAME
+    monkeypatch.delenv("QUOTECHECK_CACHE")
+    monkeypatch.setenv("QUOTECHECK_CACHE_DIR", str(tmp_path / "old"))  # the old name still works
+    assert default_cache_path() == tmp_path / "old" / CACHE_FILENAME
     monkeypatch.delenv("QUOTECHECK_CACHE_DIR")
     assert default_cache_path().name == CACHE_FILENAME
     assert "quotecheck" in str(default_cache_path())

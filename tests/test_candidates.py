@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quotecheck.candidates import chunk, find_items, mark
+from quotecheck.quotes.candidates import chunk, find_items, mark
 
 
 def test_headline_duplicate_skipped() -> None:

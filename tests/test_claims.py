@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import one_quote_report
-from quotecheck.claims import (
+from quotecheck.factcheck.claims import (
     attribute,
     candidate_sentences,
     extract_claims_async,
@@ -11,8 +11,7 @@ from quotecheck.claims import (
     is_candidate,
     is_multi_fact,
 )
-from quotecheck.factcheck_models import Assertor, Claim
-from quotecheck.models import QuoteReport
+from quotecheck.schema import Assertor, Claim, QuoteReport
 from test_verify import ScriptedLLM
 
 ARTICLE = (

@@ -7,8 +7,7 @@ import pytest
 from conftest import one_quote_report
 from quotecheck.errors import BadInput
 from quotecheck.factcheck import check_article_async, check_claims_async, check_quotes_async
-from quotecheck.factcheck_models import FidelityStatus, Label
-from quotecheck.models import QuoteReport
+from quotecheck.schema import FidelityStatus, Label, QuoteReport
 from test_verify import ScriptedLLM
 
 ARTICLE = (

@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 
 from conftest_fakeserver import FAKE_KEY, FAKE_MODEL
 from fakeserver import FakeOpenAIServer, attribution_responder, json_responder
-from quotecheck import local_server
 from quotecheck.cli import app
-from quotecheck.ingest import article_text
-from quotecheck.models import SCHEMA_VERSION
+from quotecheck.llm import server as local_server
+from quotecheck.schema import SCHEMA_VERSION
+from quotecheck.text import article_text
 
 ENV_VARS = (
     "OPENAI_BASE_URL",

@@ -16,7 +16,8 @@ from quotecheck.evaluation.naive import (
 )
 from quotecheck.evaluation.polnear import GoldDoc
 from quotecheck.evaluation.scoring import CAP_WARNING, INVALID_WARNING, score_document
-from quotecheck.models import Usage
+from quotecheck.llm import Completion
+from quotecheck.schema import Usage
 
 ARTICLE = (
     "The harbour board met on Monday.\n\n"
@@ -81,13 +82,13 @@ class _StubLLM:
     def __init__(self, answer: NaiveAnswer | None, usage: Usage) -> None:
         self.answer, self.usage, self.calls = answer, usage, []
 
-    async def astructured(self, messages, schema, *, prompt_id, validate, max_tokens):
+    async def acomplete(self, messages, schema, *, prompt_id, validate, max_tokens):
         self.calls.append((messages, schema, prompt_id, max_tokens))
         if self.answer is None:
             raise InvalidOutput(
                 "truncated", attempts=1, last_completion='{"quotes": [', usage=self.usage
             )
-        return self.answer, self.usage
+        return Completion(self.answer, self.usage, 1, "")
 
 
 async def test_naive_baseline_sends_article_last_and_caps_output() -> None:
@@ -95,7 +96,7 @@ async def test_naive_baseline_sends_article_last_and_caps_output() -> None:
     llm = _StubLLM(answer, Usage(calls=1, prompt_tokens=300, completion_tokens=20))
     report = await naive_quotes(ARTICLE, llm, article_id="n1", max_tokens=64)
     (messages, schema, prompt_id, max_tokens) = llm.calls[0]
-    assert messages[-1]["content"].rstrip().endswith(ARTICLE.rstrip())
+    assert messages.rstrip().endswith(ARTICLE.rstrip())  # one user turn
     assert schema is NaiveAnswer and prompt_id == "naive_extract" and max_tokens == 64
     assert report.quotes[0].speaker_mention.text == "Tom Ebert"
     assert report.run.usage.prompt_tokens == 300 and not report.warnings

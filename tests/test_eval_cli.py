@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from quotecheck.cli_eval import eval_app
+from quotecheck.cli.eval import eval_app
 
 TEXT = 'The vote passed. "It was close," said Dana Whitfield. Nobody else spoke.'
 

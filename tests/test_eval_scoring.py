@@ -18,7 +18,7 @@ from quotecheck.evaluation.scoring import (
     score_document,
     trimmed_chars,
 )
-from quotecheck.models import Quote, QuoteReport, Span
+from quotecheck.schema import Quote, QuoteReport, Span
 
 TEXT = (
     'Ms. Alvarez said the bridge would reopen in May. "We are on schedule," she added. '
@@ -306,7 +306,7 @@ def test_prediction_matching_gold_of_another_type_is_reported_apart() -> None:
     the strict quote-view F1 but is left out of the *_ignoring_other_gold figures."""
     from quotecheck.evaluation.polnear import GoldAttribution, GoldDoc
     from quotecheck.evaluation.scoring import metrics, score_document
-    from quotecheck.models import Quote, QuoteReport, QuoteType, Span
+    from quotecheck.schema import Quote, QuoteReport, QuoteType, Span
 
     text = "He said, ''We will build it,'' and left. “It is done,” she said."
     a = text.index("We will")

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from quotecheck.errors import BadInput
-from quotecheck.evidence import (
+from quotecheck.factcheck.evidence import (
     EvidenceIndex,
     Source,
     load_sources,

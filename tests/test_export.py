@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from quotecheck.export import to_claimreview, to_json, to_markdown
-from quotecheck.factcheck_models import (
+from quotecheck.output import to_claimreview, to_json, to_markdown
+from quotecheck.schema import (
     Citation,
     Claim,
     ClaimCheck,
@@ -14,9 +14,9 @@ from quotecheck.factcheck_models import (
     FidelityStatus,
     FragmentAlignment,
     QuoteFidelity,
+    Span,
     Verdict,
 )
-from quotecheck.models import Span
 
 ARTICLE = "The mayor, 52, opened the bridge. “It cost $40m,” Ana Lima said."
 
@@ -95,7 +95,7 @@ def test_markdown_tells_an_editor_what_to_look_at():
     assert "Asserted by: Ana Lima (quote q1)" in md
     assert "`notes.txt` chars 0-22" in md and "61 \\| old" in md
     assert "| q1 | Ana Lima | Altered wording | **no** | **yes** |" in md
-    assert "“30m” → “40m”" in md
+    assert "“30m” became “40m”" in md
     assert "- one source skipped" in md
 
 

@@ -16,12 +16,12 @@ from typer import Typer
 from typer.testing import CliRunner
 
 from conftest import RECORD_BASE_URL, shared_file
-from quotecheck.cli_check import check
-from quotecheck.config import EMBEDDED_MODEL_NAME, LLMConfig
+from quotecheck.cli.check import check
 from quotecheck.factcheck import check_article_async
-from quotecheck.factcheck_models import Assertor, FidelityStatus, Label
 from quotecheck.llm import LLM
-from quotecheck.text import find_quote_spans
+from quotecheck.llm.config import EMBEDDED_MODEL_NAME, LLMConfig
+from quotecheck.schema import Assertor, FidelityStatus, Label
+from quotecheck.text.spans import find_quote_spans
 
 UN_NOTE = (
     "Sanctions monitoring note\n\n"

@@ -22,10 +22,9 @@ import pytest
 from conftest_fakeserver import FAKE_KEY, FAKE_MODEL, fake_env
 from fakeserver import Faults, attribution_inventor, attribution_responder
 from quotecheck import batch as runner
-from quotecheck.batch_io import Article
-from quotecheck.config import LLMConfig
+from quotecheck.batch import Article, PriceTable
 from quotecheck.llm import LLM
-from quotecheck.pricing import PriceTable
+from quotecheck.llm.config import LLMConfig
 
 NAMES = ["Lena Okafor", "Tomas Brandt", "Priya Nair", "Jonas Weller", "Maria Duarte", "Sam Ortiz"]
 TITLES = ["Mayor", "Councillor", "Inspector", "Director", "Professor", "Captain"]
@@ -243,7 +242,8 @@ async def test_unreachable_endpoint_stops_the_batch(tmp_path):
 
 # -- kill a running CLI batch and resume it -------------------------------------------------
 _DRIVER = (
-    "import typer; from quotecheck.cli_batch import batch, cache_app; app = typer.Typer(); "
+    "import typer; from quotecheck.cli.batch import batch; "
+    "from quotecheck.cli.cache import cache_app; app = typer.Typer(); "
     "app.command()(batch); app.add_typer(cache_app, name='cache'); app()"
 )
 
@@ -262,8 +262,7 @@ def test_sigkill_midway_then_resume_equals_clean_run(fake_server, tmp_path):
     articles, speakers = make_articles(40)
     data = tmp_path / "in.jsonl"
     data.write_text("".join(json.dumps({"id": a.id, "text": a.text}) + "\n" for a in articles))
-    env = {**os.environ, **fake_env(fake_server), "QUOTECHECK_CACHE_DIR": str(tmp_path / "c")}
-    env.pop("QUOTECHECK_CACHE", None)
+    env = {**os.environ, **fake_env(fake_server), "QUOTECHECK_CACHE": str(tmp_path / "c")}
     out, clean = tmp_path / "out.jsonl", tmp_path / "clean.jsonl"
 
     def cmd(target: Path) -> list[str]:
@@ -303,7 +302,7 @@ def test_sigint_stops_cleanly_and_resumes(fake_server, tmp_path):
     articles, _ = make_articles(30)
     data = tmp_path / "in.jsonl"
     data.write_text("".join(json.dumps({"id": a.id, "text": a.text}) + "\n" for a in articles))
-    env = {**os.environ, **fake_env(fake_server), "QUOTECHECK_CACHE_DIR": str(tmp_path / "c")}
+    env = {**os.environ, **fake_env(fake_server), "QUOTECHECK_CACHE": str(tmp_path / "c")}
     out = tmp_path / "out.jsonl"
     args = [*_cli(), "batch", str(data), "-o", str(out), "-j", "2", "--no-progress"]
     proc = subprocess.Popen(args, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
@@ -355,7 +354,7 @@ async def test_cached_rerun_costs_nothing_and_prompt_change_misses(
     b = {r["id"]: comparable(r) for r in read_jsonl(tmp_path / "b.jsonl")}
     assert a == b
 
-    import quotecheck.quotes as quotes
+    import quotecheck.quotes.decide as quotes
 
     real_render = quotes.render
 

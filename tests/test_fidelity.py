@@ -5,17 +5,15 @@ from __future__ import annotations
 import pytest
 
 from quotecheck.errors import BadInput
-from quotecheck.factcheck_models import FidelityStatus
-from quotecheck.fidelity import (
+from quotecheck.factcheck.fidelity import (
     align_fragment,
     align_quotes,
     judge_meaning_async,
-    load_transcripts,
     names_match,
-    parse_transcript,
     quoted_pieces,
 )
-from quotecheck.models import Quote, QuoteReport, Span
+from quotecheck.factcheck.transcripts import load_transcripts, parse_transcript
+from quotecheck.schema import FidelityStatus, Quote, QuoteReport, Span
 
 TRANSCRIPT = """# press briefing, written for this test
 [00:00:05] JANE ROE: The bridge will open in May, and it cost less than we feared.

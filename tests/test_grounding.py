@@ -6,10 +6,10 @@ not what a model would answer.
 
 from __future__ import annotations
 
-from quotecheck.assemble import build_report
-from quotecheck.candidates import find_items
-from quotecheck.models import Quote, QuoteType
-from quotecheck.quotes import Attribution, Grounded, ground
+from quotecheck.quotes.assemble import build_report
+from quotecheck.quotes.candidates import find_items
+from quotecheck.quotes.grounding import Attribution, Grounded, ground
+from quotecheck.schema import Quote, QuoteType
 
 
 def grounded(text: str, answers: dict[str, tuple[str | None, str | None]]) -> list[Grounded]:
@@ -24,7 +24,7 @@ def grounded(text: str, answers: dict[str, tuple[str | None, str | None]]) -> li
 
 def report(text: str, answers: dict[str, tuple[str | None, str | None]]) -> list[Quote]:
     _, sents = find_items(text)
-    quotes, _, _ = build_report(text, sents, grounded(text, answers))
+    quotes, _ = build_report(text, sents, grounded(text, answers))
     assert_slices(text, quotes)
     return quotes
 
@@ -169,7 +169,7 @@ def test_unattributed_short_quote_dropped_and_indirect_needs_both() -> None:
     )
     items, sents = find_items(text)
     gs = [ground(text, sents, it, Attribution(speaker=None, cue=None, name=None)) for it in items]
-    quotes, speakers, _ = build_report(text, sents, gs)
+    quotes, speakers = build_report(text, sents, gs)
     assert quotes == [] and speakers == []
     quotes = report(text, {"S1": ("Officials", "said")})
     (q,) = quotes
@@ -178,8 +178,8 @@ def test_unattributed_short_quote_dropped_and_indirect_needs_both() -> None:
 
 
 def test_plain_attributions_need_no_model() -> None:
-    from quotecheck.candidates import find_items
-    from quotecheck.rules import plain_attribution
+    from quotecheck.quotes.candidates import find_items
+    from quotecheck.quotes.rules import plain_attribution
 
     text = (
         "“We will open in May,” the mayor said on Tuesday.\n\n"
@@ -197,7 +197,7 @@ def test_plain_attributions_need_no_model() -> None:
 
 
 def test_signed_quotes_take_the_name_after_the_dash() -> None:
-    from quotecheck.rules import signed_quote
+    from quotecheck.quotes.rules import signed_quote
 
     text = (
         "Readers told us what the new ferry timetable means to them.\n"

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from quotecheck import ingest
 from quotecheck.errors import BadInput
-from quotecheck.ingest import article_text, decode, looks_like_html, read_article
-from quotecheck.quotes import check_text
+from quotecheck.text import article_text, check_text, decode, looks_like_html, read_article
+from quotecheck.text import inputs as ingest
 
 SAMPLE = "“Ça ira,” said Zoë Brontë — 10 €."
 
@@ -60,7 +59,7 @@ def test_decode_refuses_binary() -> None:
 
 
 def test_decode_refuses_huge(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest, "MAX_BYTES", 100)
+    monkeypatch.setattr(ingest, "MAX_INPUT", 100)
     with pytest.raises(BadInput, match="limit"):
         decode(b"a" * 101)
 
@@ -124,9 +123,7 @@ def test_check_text_refuses_non_text(text: str, match: str) -> None:
 def test_check_text_refuses_bytes_and_huge(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(BadInput, match="expected text"):
         check_text(b"bytes")  # type: ignore[arg-type]
-    from quotecheck import quotes
-
-    monkeypatch.setattr(quotes, "MAX_CHARS", 10)
+    monkeypatch.setattr(ingest, "MAX_INPUT", 10)
     with pytest.raises(BadInput, match="split it"):
         check_text("x" * 11)
     assert check_text("") == ""

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import pytest
 
 from quotecheck import LLM, LLMConfig, QuoteType, extract_quotes
-from quotecheck.local_model import DEFAULT_MODEL, cache_dir, package_chunks
+from quotecheck.llm.weights import DEFAULT_MODEL, cache_dir, package_chunks
 
 pytestmark = pytest.mark.live
 
@@ -42,7 +42,7 @@ def no_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.skipif(not _model_available(), reason="needs pip install -e '.[local]'")
 def test_embedded_model_answers_and_shuts_down(no_endpoint: None) -> None:
-    from quotecheck.local_server import shared_server, stop_shared_server
+    from quotecheck.llm.server import shared_server, stop_shared_server
 
     threads_before = threading.active_count()
     llm = LLM(LLMConfig.from_env())

@@ -21,7 +21,6 @@ from fakeserver import (
     error_body,
     json_responder,
 )
-from quotecheck.config import LLMConfig
 from quotecheck.errors import (
     AuthenticationFailed,
     EndpointUnavailable,
@@ -29,6 +28,7 @@ from quotecheck.errors import (
     ModelNotFound,
 )
 from quotecheck.llm import LLM
+from quotecheck.llm.config import LLMConfig
 from quotecheck.quotes import extract_quotes, extract_quotes_async
 
 ARTICLE = (

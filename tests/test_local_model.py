@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from quotecheck import local_model
 from quotecheck.errors import LocalModelError
-from quotecheck.local_model import ModelSpec, cache_dir, package_chunks, resolve_model, verify
+from quotecheck.llm import weights as local_model
+from quotecheck.llm.weights import ModelSpec, cache_dir, package_chunks, resolve_model, verify
 
 PARTS = [b"GGUF" + b"\x01" * 60, b"\x02" * 64, b"\x03" * 17]
 CONTENT = b"".join(PARTS)

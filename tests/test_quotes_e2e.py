@@ -12,7 +12,7 @@ import pytest
 
 from conftest import RECORD_BASE_URL, REPO, shared_file
 from quotecheck import LLM, LLMConfig, QuoteReport, QuoteType, extract_quotes_async
-from quotecheck.config import EMBEDDED_MODEL_NAME
+from quotecheck.llm.config import EMBEDDED_MODEL_NAME
 
 POLNEAR_DOCS = [
     "huff-post_2016-09-20_hillary-clinton-speaks-directly-_4e07",

@@ -3,7 +3,7 @@ evidence mentioning it."""
 
 from __future__ import annotations
 
-from quotecheck.terms import key_terms, missing_terms
+from quotecheck.text.terms import key_terms, missing_terms
 
 
 def test_key_terms_are_numbers_and_names_not_sentence_openers():

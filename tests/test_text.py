@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quotecheck.text import find_quote_spans, locate, paragraphs, sentences
+from quotecheck.text.spans import find_quote_spans, locate, paragraphs, sentences
 
 MARKS = "\"'“”„«»‘’‹›‟"
 

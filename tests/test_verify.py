@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from quotecheck.errors import InvalidOutput
-from quotecheck.factcheck_models import Label, Passage
-from quotecheck.models import Usage
-from quotecheck.verify import (
+from quotecheck.factcheck.verify import (
     NO_EVIDENCE,
     evidence_sentences,
     verify_claim_async,
     verify_passages_async,
 )
+from quotecheck.llm import Completion
+from quotecheck.schema import Label, Passage, Usage
 
 
 class ScriptedLLM:
@@ -31,8 +31,11 @@ class ScriptedLLM:
         self.prompts: dict[str, list[str]] = {}
         self.feedback: list[str] = []
 
-    async def astructured(self, messages, schema, *, prompt_id, validate=None, max_tokens=None):
-        self.prompts.setdefault(prompt_id, []).append(messages[-1]["content"])
+    async def acomplete(
+        self, messages, schema, *, prompt_id, validate=None, max_tokens=None, attempts=None
+    ):
+        text = messages if isinstance(messages, str) else messages[-1]["content"]
+        self.prompts.setdefault(prompt_id, []).append(text)
         answers = self.script.get(prompt_id, [])
         calls = 0
         while answers:
@@ -44,7 +47,9 @@ class ScriptedLLM:
             except ValueError as err:
                 self.feedback.append(str(err))
                 continue
-            return value, Usage(calls=calls, prompt_tokens=10, completion_tokens=5)
+            return Completion(
+                value, Usage(calls=calls, prompt_tokens=10, completion_tokens=5), calls, ""
+            )
         raise InvalidOutput("script exhausted", attempts=calls, last_completion=None)
 
     async def aclose(self) -> None:
@@ -179,7 +184,7 @@ async def test_exhausted_retries_raise_invalid_output():
 
 
 def test_long_evidence_is_cut_to_the_sentences_about_the_claim():
-    from quotecheck.verify import MAX_SENTENCES, select_sentences
+    from quotecheck.factcheck.verify import MAX_SENTENCES, select_sentences
 
     filler = " ".join(f"Line {i} talks about gardening and roses." for i in range(60))
     text = filler + " The harbour crane lifted 40 tonnes in March. " + filler
@@ -224,7 +229,12 @@ async def test_names_alone_are_not_evidence_but_numbers_with_names_are():
 
 
 def test_without_retrieval_the_model_reads_the_first_sentences() -> None:
-    from quotecheck.verify import MAX_SENTENCES, plain_passages, retrieval_applies, shown_sentences
+    from quotecheck.factcheck.verify import (
+        MAX_SENTENCES,
+        plain_passages,
+        retrieval_applies,
+        shown_sentences,
+    )
 
     filler = [f"Item {n} of the agenda was about parking fees." for n in range(40)]
     doc = " ".join([*filler, "The bridge cost forty million dollars in the end."])

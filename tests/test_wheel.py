@@ -43,7 +43,7 @@ def test_wheel_contains_every_prompt(wheel: Path) -> None:
     assert templates, "the repository has no prompts/ folder"
     missing = [t for t in templates if f"quotecheck/prompts/{t}" not in names]
     assert missing == []
-    assert "quotecheck/prompts.py" in names and "quotecheck/__init__.py" in names
+    assert "quotecheck/llm/prompts.py" in names and "quotecheck/__init__.py" in names
 
 
 def test_installed_copy_renders_templates(wheel: Path, tmp_path: Path) -> None:
@@ -52,7 +52,7 @@ def test_installed_copy_renders_templates(wheel: Path, tmp_path: Path) -> None:
     script = (
         "import json, sys\n"
         f"sys.path.insert(0, {str(site)!r})\n"
-        "import quotecheck.prompts as p\n"
+        "import quotecheck.llm.prompts as p\n"
         "text, sha = p.render('attribute_item')\n"
         "user, _ = p.render('attribute_user', marked_text='[Q1]“Hi,” she said.', ids=['Q1'])\n"
         "print(json.dumps({'file': p.__file__, 'sha': sha, 'text': text, 'user': user}))\n"

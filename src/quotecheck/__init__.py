@@ -1,49 +1,35 @@
 """quotecheck: find, attribute and check the quotes and facts of news articles with LLMs.
 
-Importing the package starts no model and opens no connection; the embedded model starts on
-the first call that needs it.
+This module is the public API and nothing else; no module of the package imports it. It gives
+the quote pipeline, fact-checking, the model door, the error family and the whole report
+schema. Importing it starts no model and opens no connection; the embedded model starts on the
+first call that needs it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from quotecheck.config import LLMConfig, LocalConfig
-from quotecheck.errors import (
-    AuthenticationFailed,
-    BadInput,
-    ConfigError,
-    EndpointUnavailable,
-    InvalidOutput,
-    LocalModelError,
-    ModelNotFound,
-    QuotecheckError,
-    RateLimited,
-)
-from quotecheck.ingest import article_text
-from quotecheck.llm import LLM
-from quotecheck.models import (
-    SCHEMA_VERSION,
-    CueKind,
-    Quote,
-    QuoteReport,
-    QuoteType,
-    Relay,
-    RunInfo,
-    Span,
-    Speaker,
-    SpeakerKind,
-    Usage,
-)
-from quotecheck.quotes import extract_quotes, extract_quotes_async
+from quotecheck import errors, schema
+from quotecheck.errors import *  # noqa: F403 - the error family is public as it stands
+from quotecheck.llm import LLM as LLM
+from quotecheck.llm import LLMConfig as LLMConfig
+from quotecheck.llm import LocalConfig as LocalConfig
+from quotecheck.quotes import extract_quotes as extract_quotes
+from quotecheck.quotes import extract_quotes_async as extract_quotes_async
+from quotecheck.schema import *  # noqa: F403 - the report schema is public as it stands
+from quotecheck.text import article_text as article_text
 
 __version__ = "0.1.0"
 
-_FACTCHECK = {"check_claims", "check_claims_async", "check_quotes", "check_quotes_async"}
+# fact-checking pulls in the retrieval stack (bm25s, numpy): loaded on first use
+_FACTCHECK = frozenset(
+    "ClaimOptions QuoteOptions check_article check_article_async check_claims "
+    "check_claims_async check_quotes check_quotes_async".split()
+)
 
 
 def __getattr__(name: str) -> Any:
-    # fact-checking pulls in the retrieval stack; load it only when asked for
     if name in _FACTCHECK:
         from quotecheck import factcheck
 
@@ -51,35 +37,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'quotecheck' has no attribute {name!r}")
 
 
-__all__ = [
-    "SCHEMA_VERSION",
-    "AuthenticationFailed",
-    "BadInput",
-    "ConfigError",
-    "CueKind",
-    "EndpointUnavailable",
-    "InvalidOutput",
-    "LLM",
-    "LLMConfig",
-    "LocalConfig",
-    "LocalModelError",
-    "ModelNotFound",
-    "Quote",
-    "QuoteReport",
-    "QuoteType",
-    "QuotecheckError",
-    "RateLimited",
-    "Relay",
-    "RunInfo",
-    "Span",
-    "Speaker",
-    "SpeakerKind",
-    "Usage",
-    "article_text",
-    "check_claims",
-    "check_claims_async",
-    "check_quotes",
-    "check_quotes_async",
-    "extract_quotes",
-    "extract_quotes_async",
-]
+__all__ = sorted(
+    {*errors.__all__, *schema.__all__, *_FACTCHECK}
+    | {"LLM", "LLMConfig", "LocalConfig", "article_text", "extract_quotes", "extract_quotes_async"}
+)

@@ -1,8 +1,11 @@
-"""A small exception family whose messages tell the user what to do next."""
+"""One exception family, whose messages tell the user what to do next.
+
+May import only the schema (for the usage an invalid answer cost).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from quotecheck.schema import Usage
 
 
 class QuotecheckError(Exception):
@@ -45,13 +48,23 @@ class InvalidOutput(QuotecheckError):
     """The model kept answering with invalid or ungrounded output."""
 
     def __init__(
-        self, message: str, *, attempts: int, last_completion: str | None, usage: Any = None
+        self,
+        message: str,
+        *,
+        attempts: int,
+        last_completion: str | None,
+        usage: Usage | None = None,
     ) -> None:
         super().__init__(message)
         self.attempts = attempts
         self.last_completion = last_completion
-        self.usage = usage
+        self.usage = usage if usage is not None else Usage()
 
+
+__all__ = [
+    "FATAL_ERRORS", "AuthenticationFailed", "BadInput", "ConfigError", "EndpointUnavailable",
+    "InvalidOutput", "LocalModelError", "ModelNotFound", "QuotecheckError", "RateLimited",
+]  # fmt: skip
 
 #: errors after which a batch stops at once instead of failing every article
 FATAL_ERRORS: tuple[type[QuotecheckError], ...] = (

@@ -3,6 +3,7 @@
 It is the floor any LLM system has to beat. Every quotation-mark span is a quote; the speaker
 is the nearest speech-verb mention ("X said", "said X", "according to X") in the same or an
 adjacent sentence.
+Imports only ``schema``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from quotecheck.models import (
+from quotecheck.schema import (
     CueKind,
     Quote,
     QuoteReport,

@@ -3,6 +3,7 @@
 The verifier is any async callable ``(claim, passages) -> verdict`` whose result is a label or
 has a ``.label``; the fact-checking module's ``verify_claim_async`` plugs in with its ``llm``
 bound. Balanced accuracy is over "supported" vs everything else, the field's binary convention.
+Imports ``errors``, the ``factcheck`` and ``llm`` faces, and the set loaders.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from quotecheck.errors import FATAL_ERRORS, ConfigError, QuotecheckError
+from quotecheck.errors import FATAL_ERRORS, QuotecheckError
 from quotecheck.evaluation.factcheck_sets import SUPPORTED, ClaimItem
 
 if TYPE_CHECKING:
-    from quotecheck.config import LLMConfig
+    from quotecheck.llm import LLMConfig
 
 Verifier = Callable[[str, list[str]], Awaitable[object]]
 FAILED = "error"  # a verifier failure: a label that is always wrong
@@ -126,12 +127,7 @@ async def run_llm_verifier(
     changes nothing (few sentences) the baseline's prompt would be identical, so its verdict
     is reused rather than asked again, and ``retrieval_applies`` counts the other items.
     """
-    try:
-        from quotecheck.verify import retrieval_applies, verify_claim_async
-    except ImportError as err:
-        raise ConfigError(
-            "this install has no verifier (quotecheck.verify); use --system majority"
-        ) from err
+    from quotecheck.factcheck import retrieval_applies, verify_claim_async
     from quotecheck.llm import LLM
 
     llm = LLM(config)
@@ -160,7 +156,7 @@ async def run_llm_verifier(
 
 def count_retrieval_applies(items: Sequence[ClaimItem]) -> int:
     """How many items have more sentences than the verifier shows, so retrieval matters."""
-    from quotecheck.verify import retrieval_applies
+    from quotecheck.factcheck import retrieval_applies
 
     return sum(retrieval_applies(i.claim, list(i.passages)) for i in items)
 

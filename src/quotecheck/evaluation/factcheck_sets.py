@@ -8,6 +8,7 @@ class a three-way verifier cannot express (kept, so label accuracy stays honest)
   (the cited page does not back the whole claim; nothing says it is false).
 - AVeriTeC: Supported / Refuted / Not Enough Evidence map directly;
   "Conflicting Evidence/Cherrypicking" -> conflicting.
+Imports only ``errors``.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 Two predictions that overlap one gold quote must count once; a greedy match can also pair the
 wrong ones, so the assignment that maximises the total overlap is used.
+Imports nothing of the package.
 """
 
 from __future__ import annotations

@@ -4,11 +4,11 @@ It shows what the pipeline's design (quote ids instead of re-typed text, groundi
 buys: re-typed quotes drift from the article, so each one is searched in the text, exactly and
 then with quote marks and whitespace normalised; what is not found stays in the report as a
 non-verbatim quote (a zero-length fragment) so the scorer can count it.
+Imports ``llm``, ``schema``, ``text`` and the scorer's warning names.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import time
 from typing import TYPE_CHECKING
@@ -17,8 +17,9 @@ from pydantic import BaseModel
 
 from quotecheck.errors import InvalidOutput
 from quotecheck.evaluation.scoring import CAP_WARNING, INVALID_WARNING
-from quotecheck.models import Quote, QuoteReport, QuoteType, RunInfo, Span, Usage
-from quotecheck.prompts import render
+from quotecheck.llm import render
+from quotecheck.schema import Quote, QuoteReport, QuoteType, RunInfo, Span, Usage
+from quotecheck.text import text_sha256
 
 if TYPE_CHECKING:
     from quotecheck.llm import LLM
@@ -123,25 +124,24 @@ async def naive_quotes(
     """One call, output capped at ``max_tokens``; a capped or unusable answer gives no quotes."""
     began = time.perf_counter()
     prompt, sha = render(PROMPT_ID, article=text)
-    messages = [{"role": "user", "content": prompt}]
     warnings: list[str] = []
     usage = Usage()
     quotes: list[Quote] = []
     try:
-        answer, usage = await llm.astructured(
-            messages, NaiveAnswer, prompt_id=PROMPT_ID, validate=None, max_tokens=max_tokens
+        done = await llm.acomplete(
+            prompt, NaiveAnswer, prompt_id=PROMPT_ID, validate=None, max_tokens=max_tokens
         )
-        quotes = ground(text, answer)
+        usage = done.usage
+        quotes = ground(text, done.value)
     except InvalidOutput as err:
-        if isinstance(err.usage, Usage):
-            usage = err.usage
+        usage = err.usage
         per_call = usage.completion_tokens / max(1, usage.calls)
         capped = per_call >= 0.95 * max_tokens
         warnings.append(f"{CAP_WARNING if capped else INVALID_WARNING}: {err}")
     info = getattr(llm, "info", llm)  # model and endpoint kind, read after the call
     return QuoteReport(
         article_id=article_id,
-        text_sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+        text_sha256=text_sha256(text),
         text_length=len(text),
         quotes=quotes,
         warnings=warnings,

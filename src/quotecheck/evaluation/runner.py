@@ -2,6 +2,7 @@
 
 Predictions are JSONL lines ``{"doc_id", "report": QuoteReport JSON | null, "error": str | null}``
 so a slow model run is paid once and can be re-scored as the scorer evolves.
+Imports ``errors``, ``schema``, the ``quotes`` and ``llm`` faces and the rest of ``evaluation``.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from quotecheck.evaluation.baselines import regex_quotes
 from quotecheck.evaluation.naive import DEFAULT_MAX_TOKENS, naive_quotes
 from quotecheck.evaluation.polnear import GoldDoc
 from quotecheck.evaluation.scoring import Scores, score_corpus
-from quotecheck.models import QuoteReport
+from quotecheck.schema import QuoteReport
 
 if TYPE_CHECKING:
-    from quotecheck.config import LLMConfig
+    from quotecheck.llm import LLMConfig
 
 SYSTEMS = ("pipeline", "regex", "naive")
 
@@ -45,13 +46,8 @@ def _make_llm(config: LLMConfig | None):
 
 
 async def _pipeline(doc: GoldDoc, llm, indirect: bool = True) -> QuoteReport:
-    try:
-        from quotecheck import extract_quotes_async
-    except ImportError as err:
-        raise ConfigError(
-            "this install has no quote pipeline (quotecheck.extract_quotes_async); "
-            "use --system regex or naive"
-        ) from err
+    from quotecheck.quotes import extract_quotes_async
+
     return await extract_quotes_async(doc.text, article_id=doc.doc_id, llm=llm, indirect=indirect)
 
 
@@ -73,7 +69,7 @@ async def predict(
     if system not in SYSTEMS:
         raise ConfigError(f"unknown system {system!r}: use one of {', '.join(SYSTEMS)}")
     if system == "naive":  # one prompt, one answer: no validation-feedback retries
-        from quotecheck.config import LLMConfig
+        from quotecheck.llm import LLMConfig
 
         config = replace(config or LLMConfig.from_env(), attempts=1)
     llm = _make_llm(config) if system != "regex" else None

@@ -6,6 +6,7 @@ Speaker, cue and type are judged on matched pairs only; end-to-end counts a pair
 speaker is right as well. Pronoun sources are not resolved in the gold, so a resolved name is
 credited when it matches the *antecedent*, approximated as the nearest named gold source that
 starts before the pronoun in the same article.
+Imports ``schema`` and the rest of ``evaluation``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, fields
 
 from quotecheck.evaluation.matching import max_weight_matching
 from quotecheck.evaluation.polnear import GoldAttribution, GoldDoc, GoldSpan
-from quotecheck.models import Quote, QuoteReport
+from quotecheck.schema import Quote, QuoteReport
 
 MATCH_THRESHOLD = 0.5
 QUOTE_TYPES = frozenset({"direct", "mixed"})

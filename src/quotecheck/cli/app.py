@@ -1,0 +1,97 @@
+"""The command line: parse, call the library, render. Each command group has its own module;
+this one holds the root app and ``extract``. Errors become one line and an exit code.
+May import every package's face; nothing imports ``cli``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from quotecheck.cli.common import (
+    JsonAliasOpt,
+    OutOpt,
+    clean_errors,
+    emit,
+    json_alias,
+    model_options,
+)
+from quotecheck.llm import LLM, LLMConfig
+
+app = typer.Typer(
+    name="quotecheck",
+    help="Find, attribute and check the quotes and facts of news articles.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.command()
+@clean_errors
+@model_options
+def extract(
+    path: Annotated[str, typer.Argument(help="Article file (text or HTML), or - for stdin.")],
+    output_format: Annotated[
+        Literal["text", "json"] | None,
+        typer.Option("--format", "-f", help="text (a table) or json."),
+    ] = None,
+    as_json: JsonAliasOpt = False,
+    out: OutOpt = None,
+    no_indirect: Annotated[
+        bool, typer.Option("--no-indirect", help="Only quotation-mark quotes (faster).")
+    ] = False,
+    strategy: Annotated[
+        str, typer.Option(help="auto | item (one question per quote) | article (one call).")
+    ] = "auto",
+    *,
+    config: LLMConfig,
+) -> None:
+    """Find every quote in an article with its speaker, cue, anonymity and relay."""
+    from quotecheck.output import print_report
+    from quotecheck.quotes import extract_quotes
+    from quotecheck.text import read_article
+
+    text = read_article(path)
+    report = extract_quotes(
+        text,
+        article_id=None if path == "-" else Path(path).name,
+        llm=LLM(config),
+        indirect=not no_indirect,
+        strategy=strategy,
+    )
+    if json_alias(output_format, as_json, "text") == "json":
+        emit(report.model_dump_json(indent=2), out)
+    elif out is not None:
+        from rich.console import Console
+
+        with out.open("w", encoding="utf-8") as fh:
+            print_report(report, text, Console(file=fh, width=100))
+    else:
+        print_report(report, text)
+
+
+def _mount_subcommands() -> None:
+    """Sub-commands that live in their own modules, each as thin as this one."""
+    from quotecheck.cli.batch import batch
+    from quotecheck.cli.cache import cache_app
+    from quotecheck.cli.check import check
+    from quotecheck.cli.eval import eval_app
+    from quotecheck.cli.models import doctor, models_app, serve_llm
+
+    app.add_typer(models_app, name="models")
+    app.command()(doctor)
+    app.command("serve-llm")(serve_llm)
+    app.command()(batch)
+    app.add_typer(cache_app, name="cache")
+    app.command()(check)
+    app.add_typer(eval_app, name="eval")
+
+
+_mount_subcommands()
+
+
+def main() -> None:
+    app()

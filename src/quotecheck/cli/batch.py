@@ -1,0 +1,112 @@
+"""``quotecheck batch``: many articles, resumably.
+
+Thin on purpose: parse options, call :mod:`quotecheck.batch`, print. Library errors become
+one line on stderr; exit codes are 0 (all ok), 1 (some articles failed, or the batch was
+stopped by a fatal error), 2 (usage), 130 (interrupted; re-run to resume).
+Imports the ``batch`` and ``llm`` faces and ``cli.common``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from quotecheck.cli.common import clean_errors, fail, model_options
+from quotecheck.errors import BadInput, ConfigError, QuotecheckError
+from quotecheck.llm import LLMConfig
+
+
+@clean_errors
+@model_options
+def batch(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output JSONL; re-running resumes it.")],
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files, folders, globs or JSONL files; '-' reads stdin."),
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=1024, help="Concurrency.")] = 4,
+    id_field: Annotated[str, typer.Option(help="JSONL field with the article id (a.b ok).")] = "id",
+    text_field: Annotated[str, typer.Option(help="JSONL field with the article text.")] = "text",
+    evidence: Annotated[
+        list[Path] | None,
+        typer.Option("--evidence", help="Sources to fact-check claims against (repeatable)."),
+    ] = None,
+    csv: Annotated[Path | None, typer.Option("--csv", help="Also write all quotes as CSV.")] = None,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Only re-run the articles in <out>.errors.jsonl.")
+    ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not read or write the response cache.")
+    ] = False,
+    prices: Annotated[
+        Path | None,
+        typer.Option(help="Price table (TOML/JSON, USD per 1M tokens) for the cost estimate."),
+    ] = None,
+    progress: Annotated[
+        bool | None,
+        typer.Option("--progress/--no-progress", help="Progress bar (default: when a terminal)."),
+    ] = None,
+    *,
+    config: LLMConfig,
+) -> None:
+    """Extract quotes from many articles (and fact-check them with --evidence), resumably."""
+    from quotecheck import batch as runner
+
+    if not inputs:
+        raise fail("give at least one input (file, folder, glob, JSONL, or - for stdin)", 2)
+    try:
+        price_table = runner.PriceTable.load(prices)
+        collected = runner.collect(inputs, id_field=id_field, text_field=text_field)
+    except (ConfigError, BadInput) as err:
+        raise fail(str(err), 2) from err
+    if not collected.articles:
+        raise fail("no articles found in the inputs", 2)
+
+    evidence_index = None
+    if evidence:
+        try:
+            evidence_index = runner.load_evidence(evidence)
+        except QuotecheckError as err:
+            raise fail(str(err), 2) from err
+
+    options = runner.BatchOptions(
+        out=out,
+        jobs=jobs,
+        csv_path=csv,
+        retry_failed=retry_failed,
+        prices=price_table,
+        progress=sys.stderr.isatty() if progress is None else progress,
+    )
+
+    async def main() -> runner.BatchSummary:
+        llm = runner.build_llm(config, use_cache=not no_cache)
+        try:
+            process = runner.make_processor(llm, evidence_index)
+            return await runner.run_batch(
+                collected.articles, process, options, duplicates=len(collected.duplicates)
+            )
+        finally:
+            await runner.close_llm(llm)
+
+    try:
+        summary = asyncio.run(main())
+    except ConfigError as err:
+        raise fail(str(err), 2) from err
+    except QuotecheckError as err:
+        raise fail(str(err), err.exit_code) from err
+    except OSError as err:
+        raise fail(f"cannot write {out}: {err.strerror or err}", 1) from err
+    if not (summary.fatal and summary.ok + summary.failed == 0):  # else the error says it all
+        for line in summary.lines():
+            typer.echo(line, err=True)
+    if summary.failed:
+        typer.echo(
+            f"failures are in {runner.errors_path(out)}; retry with --retry-failed", err=True
+        )
+    if summary.fatal:
+        typer.echo(f"error: {summary.fatal}", err=True)
+    raise typer.Exit(summary.exit_code)

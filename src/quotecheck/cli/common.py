@@ -1,0 +1,114 @@
+"""What every command shares: the one error-exit helper, the flag vocabulary (``--format``,
+``--out``, ``--model``, ``--base-url``, ``--model-path``, ``--threads``, ``--timeout``), and
+writing a rendered result. Imports only ``errors`` and ``llm``.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from quotecheck.errors import QuotecheckError
+from quotecheck.llm import LLMConfig, LocalConfig
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    """One line on stderr, then the exit code: the CLI's only way out with an error."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def clean_errors(fn: F) -> F:
+    """Library errors (and Ctrl-C) end the command with one line on stderr, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except QuotecheckError as exc:
+            raise fail(str(exc), exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("interrupted", err=True)
+            raise typer.Exit(130) from None
+        except OSError as exc:
+            raise fail(f"{exc.filename or 'file'}: {exc.strerror or exc}", 2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+#: the options that say which model to use; ``model_options`` adds them to a command
+MODEL_OPTIONS: dict[str, Any] = {
+    "model": Annotated[str | None, typer.Option("--model", help="Model name (QUOTECHECK_MODEL).")],
+    "base_url": Annotated[
+        str | None,
+        typer.Option(
+            "--base-url", help="OpenAI-compatible endpoint (OPENAI_BASE_URL); none: embedded."
+        ),
+    ],
+    "model_path": Annotated[
+        Path | None, typer.Option("--model-path", help="GGUF file for the embedded model.")
+    ],
+    "threads": Annotated[int | None, typer.Option("--threads", help="Embedded model threads.")],
+    "timeout": Annotated[
+        float | None, typer.Option("--timeout", help="Seconds to wait for one answer.")
+    ],
+}
+
+
+def make_config(chosen: dict[str, Any]) -> LLMConfig:
+    """The model configuration from the ``MODEL_OPTIONS`` a user gave, then the environment."""
+    local = LocalConfig.from_env(model_path=chosen.get("model_path"), threads=chosen.get("threads"))
+    top = {k: chosen.get(k) for k in ("model", "base_url", "timeout")}
+    return LLMConfig.from_env(local=local, **top)
+
+
+def model_options(fn: F) -> F:
+    """Give a command the model options; it receives them as one ``config: LLMConfig``."""
+    sig = inspect.signature(fn, eval_str=True)
+    params = [p for p in sig.parameters.values() if p.name != "config"]
+    extra = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=ann)
+        for name, ann in MODEL_OPTIONS.items()
+    ]
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        chosen = {name: kwargs.pop(name, None) for name in MODEL_OPTIONS}
+        return fn(*args, config=make_config(chosen), **kwargs)
+
+    wrapper.__signature__ = sig.replace(parameters=params + extra)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {
+        **{p.name: p.annotation for p in params},
+        **MODEL_OPTIONS,
+    }
+    return wrapper  # type: ignore[return-value]
+
+
+def json_alias(fmt: str | None, as_json: bool, default: str) -> str:
+    """``--json`` is the old spelling of ``--format json`` (kept for one release)."""
+    return "json" if as_json else (fmt or default)
+
+
+JsonAliasOpt = Annotated[
+    bool, typer.Option("--json", hidden=True, help="Same as --format json (old spelling).")
+]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write here, not stdout.")]
+
+
+def emit(rendered: str, out: Path | None) -> None:
+    """Print ``rendered``, or write it to ``out`` (one trailing newline either way)."""
+    text = rendered if rendered.endswith("\n") else rendered + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, "utf-8")
+    except OSError as err:
+        raise fail(f"{out}: {err.strerror}", 2) from None

@@ -1,0 +1,265 @@
+"""``quotecheck eval``: score quote attribution on PolNeAR and claim verification sets.
+
+A thin layer: it parses options, calls ``quotecheck.evaluation`` and prints rich tables or JSON.
+Imports ``evaluation``, ``llm`` and ``cli.common``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from quotecheck.cli.common import JsonAliasOpt, clean_errors, json_alias, model_options
+from quotecheck.llm import LLMConfig
+
+eval_app = typer.Typer(
+    name="eval",
+    help="Measure quote attribution and fact-checking against gold data.",
+    no_args_is_help=True,
+)
+_out = Console()
+
+# metrics shown in the table, with short labels; JSON carries every tally
+_QUOTE_ROWS = (
+    ("articles", "articles"),
+    ("failed_articles", "failed articles"),
+    ("capped_articles", "hit token cap"),
+    ("invalid_articles", "invalid answer"),
+    ("gold", "gold quotes"),
+    ("pred", "predicted"),
+    ("precision", "P (overlap>=.5)"),
+    ("recall", "R"),
+    ("f1", "F1"),
+    ("exact_f1", "exact F1"),
+    ("char_precision", "char P"),
+    ("char_recall", "char R"),
+    ("speaker_accuracy", "speaker acc"),
+    ("speaker_named", "  named"),
+    ("speaker_pronoun", "  pronoun"),
+    ("speaker_no_source", "  no source"),
+    ("end_to_end_f1", "end-to-end F1"),
+    ("pred_matching_other_gold", "pred. matching gold of another type"),
+    ("f1_ignoring_other_gold", "F1, those left out"),
+    ("end_to_end_f1_ignoring_other_gold", "end-to-end F1, those left out"),
+    ("cue_accuracy", "cue acc"),
+    ("type_accuracy", "type acc"),
+    ("direct_verbatim_share", "direct verbatim"),
+    ("tokens_per_article", "tokens/article"),
+    ("seconds_per_article", "s/article"),
+)
+
+
+_PUBLISHER_COLUMNS = (
+    ("gold", "gold"),
+    ("precision", "P"),
+    ("recall", "R"),
+    ("f1", "F1"),
+    ("exact_f1", "exact"),
+    ("speaker_accuracy", "speaker"),
+    ("end_to_end_f1", "e2e F1"),
+)
+
+
+View = Literal["quotes", "all"]
+System = Literal["pipeline", "regex", "naive"]
+FactSet = Literal["summedits-podcast", "summedits-meeting", "wice", "averitec"]
+FactSystem = Literal["verifier", "majority"]
+
+
+FormatOpt = Annotated[
+    Literal["table", "json"] | None, typer.Option("--format", "-f", help="table or json.")
+]
+
+
+def _fmt(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.3f}" if value < 10 else f"{value:.1f}"
+    return str(value)
+
+
+def _quote_tables(view: str, scores: dict) -> list[Table]:
+    """Every metric overall, then the headline metrics per publisher (fits 80 columns)."""
+    overall = Table(title=f"{view} view: overall")
+    overall.add_column("metric", no_wrap=True)
+    overall.add_column("value", justify="right")
+    for key, label in _QUOTE_ROWS:
+        overall.add_row(label, _fmt(scores["overall"][key]))
+    per_pub = Table(title=f"{view} view: per publisher")
+    per_pub.add_column("publisher", no_wrap=True)
+    for _, label in _PUBLISHER_COLUMNS:
+        per_pub.add_column(label, justify="right")
+    for name, m in scores["by_publisher"].items():
+        per_pub.add_row(name, *(_fmt(m[key]) for key, _ in _PUBLISHER_COLUMNS))
+    return [overall, per_pub]
+
+
+@eval_app.command("quotes")
+@clean_errors
+@model_options
+def quotes(
+    gold: Annotated[Path, typer.Option(help="PolNeAR-format gold JSONL (primary rows are used)")],
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="score only the first N articles")
+    ] = None,
+    split_view: Annotated[
+        View | None, typer.Option(help="quotes: gold direct+mixed only; all: every attribution")
+    ] = None,
+    system: Annotated[System, typer.Option(help="what produces the predictions")] = "pipeline",
+    predictions_out: Annotated[
+        Path | None, typer.Option(help="save each article's report as JSONL for re-scoring")
+    ] = None,
+    rescore: Annotated[
+        Path | None, typer.Option(help="score saved predictions instead of running a system")
+    ] = None,
+    max_tokens: Annotated[
+        int, typer.Option(min=16, help="output cap of the naive baseline")
+    ] = 1024,
+    output_format: FormatOpt = None,
+    as_json: JsonAliasOpt = False,
+    every: Annotated[
+        int, typer.Option(min=1, help="take every Kth article (a subset across publishers)")
+    ] = 1,
+    indirect: Annotated[
+        bool, typer.Option(help="pipeline: also attribute reported speech (--no-indirect: quotes)")
+    ] = True,
+    *,
+    config: LLMConfig,
+) -> None:
+    """Score quote extraction and attribution against gold, overall and per publisher."""
+    from quotecheck.evaluation import polnear, runner
+
+    views = [split_view] if split_view else ["quotes", "all"]
+    docs = polnear.load_gold(gold)[::every][:limit]
+    if rescore is not None:
+        predictions = runner.read_predictions(rescore)
+        label = f"rescored {rescore.name}"
+    else:
+
+        def progress(pred: runner.Prediction) -> None:
+            if system != "regex":
+                n = len(pred.report.quotes) if pred.report else 0
+                typer.echo(f"{pred.doc_id}: {pred.error or f'{n} quotes'}", err=True)
+
+        run = runner.predict(
+            docs,
+            system,
+            config=None if system == "regex" else config,
+            out_path=predictions_out,
+            max_tokens=max_tokens,
+            on_done=progress,
+            indirect=indirect,
+        )
+        predictions = {p.doc_id: p for p in asyncio.run(run)}
+        label = system
+    scores, warnings = runner.score(docs, predictions, views)
+    result = {
+        "system": label,
+        "gold": str(gold),
+        "views": {v: s.to_dict() for v, s in scores.items()},
+        "warnings": warnings,
+    }
+    if json_alias(output_format, as_json, "table") == "json":
+        typer.echo(json.dumps(result, indent=2))
+    else:
+        _print_quote_scores(label, str(gold), result["views"])
+    for w in warnings:
+        typer.echo(f"warning: {w}", err=True)
+    failed = next(iter(scores.values())).overall.failed_articles  # the same in every view
+    if failed:
+        typer.echo(f"error: {failed} articles failed; they count as empty predictions", err=True)
+        raise typer.Exit(1)
+
+
+def _print_quote_scores(label: str, gold: str, views: dict) -> None:
+    _out.print(f"system: {label}  gold: {gold}", markup=False, highlight=False, soft_wrap=True)
+    for view, s in views.items():
+        for table in _quote_tables(view, s):
+            _out.print(table)
+
+
+@eval_app.command("factcheck")
+@clean_errors
+@model_options
+def factcheck(
+    set_name: Annotated[FactSet, typer.Option("--set", help="which gold set")],
+    limit: Annotated[int | None, typer.Option(min=1, help="use only the first N items")] = None,
+    every: Annotated[
+        int, typer.Option(min=1, help="take every Kth item (a sample spread over the set)")
+    ] = 1,
+    system: Annotated[
+        FactSystem, typer.Option(help="the LLM verifier, or only the majority-class baseline")
+    ] = "verifier",
+    data: Annotated[Path, typer.Option(help="the shared factcheck data folder")] = Path(
+        "../shared/data/factcheck"
+    ),
+    output_format: FormatOpt = None,
+    as_json: JsonAliasOpt = False,
+    predictions_out: Annotated[
+        Path | None,
+        typer.Option(help="write each item's gold label and verdicts here (JSONL)"),
+    ] = None,
+    no_retrieval: Annotated[
+        bool,
+        typer.Option(
+            "--no-retrieval-baseline",
+            help="also score the verifier shown the first sentences instead of the retrieved ones",
+        ),
+    ] = False,
+    *,
+    config: LLMConfig,
+) -> None:
+    """Score claim verification (label accuracy, macro-F1, balanced accuracy) on one set."""
+    from quotecheck.evaluation import factcheck_eval as fe
+    from quotecheck.evaluation import factcheck_sets
+
+    items = factcheck_sets.load_set(set_name, data, limit=limit, every=every)
+    gold = [i.label for i in items]
+    rows = {"majority": fe.summary(gold, fe.majority_labels(items))}
+    extra: dict[str, object] = {}
+    if system == "verifier":
+        runs = asyncio.run(fe.run_llm_verifier(items, config, baseline=no_retrieval))
+        for name, run in runs.items():
+            rows[name] = fe.summary(gold, run.labels)
+        if predictions_out is not None:
+            lines = fe.prediction_lines(items, runs)
+            predictions_out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        run = runs["verifier"]
+        extra = {
+            "failures": run.failures,
+            "errors": [e for r in runs.values() for e in r.errors],
+            "seconds_per_item": run.seconds / max(1, len(items)),
+        }
+        if no_retrieval:
+            extra["retrieval_applies"] = fe.count_retrieval_applies(items)
+            extra["baseline_failures"] = runs[fe.NO_RETRIEVAL].failures
+            extra["baseline_seconds_per_item"] = runs[fe.NO_RETRIEVAL].seconds / max(1, len(items))
+    result = {"set": set_name, "systems": rows, **extra}
+    if json_alias(output_format, as_json, "table") == "json":
+        typer.echo(json.dumps(result, indent=2))
+        return
+    table = Table(title=f"{set_name} ({len(items)} items)")
+    for col in ("system", "label acc", "macro-F1", "balanced acc"):
+        table.add_column(col, justify="right" if col != "system" else "left")
+    for name, m in rows.items():
+        table.add_row(
+            name, _fmt(m["label_accuracy"]), _fmt(m["macro_f1"]), _fmt(m["balanced_accuracy"])
+        )
+    _out.print(table)
+    if extra:
+        typer.echo(f"seconds per item: {_fmt(extra['seconds_per_item'])}", err=True)
+        if "retrieval_applies" in extra:
+            typer.echo(
+                f"retrieval changes what the model reads on {extra['retrieval_applies']} of "
+                f"{len(items)} items",
+                err=True,
+            )
+        for line in extra["errors"]:
+            typer.echo(f"failed (counted wrong): {line}", err=True)

@@ -1,0 +1,175 @@
+"""The package's one lexicon: every word list and word pattern the deterministic code relies on.
+
+Each entry says where it came from. Deterministic data only; imports nothing of the package.
+Entries marked "newspaper style" were written for the project from house-style conventions;
+"PolNeAR dev" ones were widened while reading errors on PolNeAR's dev split (never test).
+"""
+
+from __future__ import annotations
+
+import re
+
+# -- reporting cues ------------------------------------------------------------------------
+#: words that make a sentence a reported-speech candidate (newspaper style, widened on PolNeAR
+#: dev: stance verbs "blasted", "touted", labels "dubbed", "branded")
+CUE_WORDS = re.compile(
+    r"\b(?:said|says|say|saying|told|tells|tell|according to|announced|announces|added|adds|"
+    r"argued|argues|claimed|claims|stated|states|noted|notes|warned|warns|insisted|insists|"
+    r"explained|explains|wrote|writes|tweeted|posted|reported|reports|acknowledged|admitted|"
+    r"admits|denied|denies|suggested|suggests|asserted|believes?|believed|thinks?|thought|"
+    r"contended|maintained|predicted|predicts|promised|promises|pledged|vowed|urged|urges|"
+    r"accused|accuses|criticized|criticised|praised|confirmed|confirms|estimated|concluded|"
+    r"found|alleged|alleges|declared|responded|replied|testified|complained|raised concerns|"
+    r"assessed|stressed|emphasized|emphasised|pointed out|(?<!so-)called|calls|asked|asks|recalled|"
+    r"agreed|disputed|described|revealed|indicated|conceded|charged|countered|quipped|"
+    r"signaled|signalled|hinted|acknowledges|expects|expected|hopes|hoped|fears|feared|"
+    r"wants|wanted|demanded|demands|announcement|statement|describ\w*|calling|specif\w*|"
+    r"promis\w*|blast\w*|slam\w*|prais\w*|dubbed|label(?:s|ed|led|ing)|branded|termed|"
+    r"derided|mock(?:s|ed|ing)|admir(?:e|es|ed|ing)|condemn\w*|decr(?:y|ies|ied)|denounc\w*|"
+    r"tout(?:s|ed|ing)|boast\w*|lament\w*|referr(?:ed|ing)|insist\w*|questioned|"
+    r"quot(?:e|es|ed|ing)|cit(?:e|es|ed|ing))\b",
+    re.I,
+)
+
+#: the verbs of an attribution so plain that code resolves it: “...,” she said (newspaper style)
+PLAIN_SPEECH_VERBS = (
+    r"said|says|added|adds|told reporters|told the [A-Z][\w.]*(?: [A-Z][\w.]*){0,3}|"
+    r"wrote|writes|explained|noted|asked|continued|recalled|replied|insisted|argued|warned"
+)
+
+PLAIN_PRONOUNS = r"he|she|they|I|we"
+
+# -- speakers: pronouns, determiners, roles, kinds, anonymity, relays (newspaper style) -----
+PRONOUNS = {
+    "he", "she", "they", "him", "her", "them", "his", "its", "it", "we", "i", "you", "who",
+    "himself", "herself", "themselves",
+}  # fmt: skip
+DETERMINERS = {"a", "an", "the", "one", "two", "three", "several", "some", "another", "other"}
+ROLE_NOUNS = (
+    r"official|officials|source|sources|spokesperson|spokesman|spokeswoman|diplomat|diplomats|"
+    r"aide|aides|adviser|advisers|advisor|advisors|person|people|officer|officers|member|members|"
+    r"staffer|staffers|insider|insiders|employee|employees|executive|executives|lawmaker|"
+    r"lawmakers|analyst|analysts|resident|residents|witness|witnesses|minister|representative|"
+    r"strategist|operative|investigator|investigators|worker|workers|individual"
+)
+ROLE = re.compile(rf"\b(?:{ROLE_NOUNS})\b", re.I)
+ANONYMITY_REASON = re.compile(
+    r"(?:speaking |who spoke |talking )?on (?:the )?condition of anonymity"
+    r"(?: (?:because|to|as)[^.;,”\"]*)?"
+    r"|(?:who )?(?:asked|requested|declined) (?:not )?to be (?:named|identified)"
+    r"(?: (?:because|as)[^.;,”\"]*)?"
+    r"|(?:who |because (?:he|she|they) )?(?:was|were|is|are) not authori[sz]ed to "
+    r"(?:speak|talk|comment|discuss)[^.;,”\"]*"
+    r"|requested anonymity[^.;,”\"]*|speaking anonymously",
+    re.I,
+)
+MEDIA = re.compile(
+    r"\b(?:media|news agency|agency|newspaper|news|times|post|journal|tribune|herald|guardian|"
+    r"reuters|associated press|ap|afp|bbc|cnn|fox|msnbc|nbc|cbs|abc|npr|politico|breitbart|"
+    r"huffpost|kcna|xinhua|tass|ria|yonhap|kyodo|al jazeera|bloomberg|axios|magazine|tv|"
+    r"television|radio|broadcaster|outlet|daily|gazette|wire)\b",
+    re.I,
+)
+ORG = re.compile(
+    r"\b(?:ministry|department|party|committee|campaign|office|council|government|agency|"
+    r"administration|commission|court|congress|senate|house|parliament|company|corporation|"
+    r"inc|corp|university|institute|foundation|association|union|bank|board|police|army|"
+    r"military|white house|pentagon|kremlin|organization|organisation|group|coalition|"
+    r"center|centre|bureau|authority|service|fund|nations|federation|team|club|state)\b",
+    re.I,
+)
+GROUP = re.compile(
+    r"\b(?:officials|sources|protesters|critics|supporters|voters|residents|experts|analysts|"
+    r"lawmakers|democrats|republicans|activists|witnesses|leaders|people|members|aides|"
+    r"scientists|researchers|economists|observers|diplomats|both|others|many|some)\b",
+    re.I,
+)
+RELAY = re.compile(
+    r"\b(?:was|were|is|are|being)\s+(?:reported|quoted|cited)\s+(?:as\s+saying\s+)?by\s+"
+    r"(?P<a>[^,.;:“”\"]+)"
+    r"|\b(?:in\s+(?:remarks|comments|a\s+statement|an\s+interview)\s+"
+    r"(?:carried|published|broadcast|released|reported)\s+by)\s+(?P<b>[^,.;:“”\"]+)"
+    r"|\b(?:told|said\s+to|speaking\s+to)\s+(?P<c>(?:state|state-run|state-owned)\s+[^,.;:“”\"]+)"
+    r"|\b(?:according\s+to|via|in\s+remarks\s+to)\s+(?P<d>[^,.;:“”\"]+)",
+    re.I,
+)
+
+
+#: honorifics and titles that precede a name ("Ms. Varga" is Elena Varga; newspaper style)
+HONORIFICS = ("mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "president",
+              "minister", "sir")  # fmt: skip
+HONORIFIC_PREFIX = re.compile(rf"^(?:{'|'.join(HONORIFICS)})\.?\s+", re.I)
+
+# -- titles and sentence ends (newspaper style) -----------------------------------------------
+#: small words a title-case title may keep in lower case (“Meet the Press”)
+TITLE_MINOR_WORDS = {
+    "a",
+    "an",
+    "the",
+    "of",
+    "and",
+    "or",
+    "in",
+    "on",
+    "at",
+    "to",
+    "for",
+    "with",
+    "by",
+}
+
+#: an abbreviation ending in a full stop does not end a sentence ("Mr.", "U.S.", "Sept.")
+ABBREVIATION_END = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Adm|St|Jr|Sr|Inc|Corp|Co|Ltd|"
+    r"vs|etc|U\.S|U\.N|U\.K|E\.U|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|No|Mt|Ft|Pres|Rev)"
+    r"|\b[A-Z])\.$"
+)
+
+# -- facts: numbers, dates, negation, content words (standard English lists) ------------------
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+NUMBER_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen \
+fifteen sixteen seventeen eighteen nineteen".split()
+)
+NUMBER_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+NUMBER_WORD = {w: i for i, w in enumerate(NUMBER_UNITS)} | {
+    w: 20 + 10 * i for i, w in enumerate(NUMBER_TENS)
+}
+NUMBER_SCALE = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
+
+#: words that make a sentence date-bearing for claim candidates
+DATE_WORDS = (
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday yesterday today"
+).split()
+
+#: verbs that state a checkable event (claim candidates)
+FACT_VERBS = re.compile(
+    r"\b(is|are|was|were|has|have|had|became|become|met|killed|died|won|lost|signed|arrived|"
+    r"launched|announced|increased|decreased|rose|fell|used|took|built|bought|sold|paid|"
+    r"visited|invited|blocked|imposed|highlighted|reported|elected|founded|opened|closed|"
+    r"passed|approved|voted|rejected|arrested|charged|released|attacked|fired|struck|ruled)\b",
+    re.IGNORECASE,
+)
+
+NEGATIONS = frozenset(
+    {"not", "no", "never", "nor", "none", "nothing", "neither", "cannot", "without"}
+)
+
+#: words that carry no meaning of their own when comparing a claim with evidence
+STOPWORDS = frozenset(
+    """a an the and or but if of in on at to for from by with without about as into onto over
+    under is are was were be been being has have had do does did it its this that these those
+    he she they them his her their we our you your i me my not no so than then there here also
+    which who whom whose what when where why how all any some such can could would should will
+    may might must said says say told tell according just more most other after before since
+    while during up out very only own same both each few again further once""".split()
+)
+
+#: capitalised words that open sentences and are never names
+SENTENCE_OPENERS = frozenset(
+    """however furthermore moreover still meanwhile additionally overall finally yet thus
+    therefore instead later earlier today yesterday tomorrow now first second third lastly
+    instead nevertheless nonetheless although though despite because while whereas besides
+    again already ultimately eventually currently recently previously subsequently""".split()
+)

@@ -1,0 +1,103 @@
+"""Words that matter when checking a claim: content words for relevance, and the claim's
+names and numbers, which the evidence must mention before code lets a claim count as supported.
+
+Kept apart from retrieval because both the retriever's gate and the verifier's last check
+use it, and because the rules (spelled-out numbers, acronyms, plurals) grow with experience.
+Deterministic; imports only the lexicon.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from quotecheck.text.lexicon import (
+    NUMBER,
+    NUMBER_SCALE,
+    NUMBER_WORD,
+    SENTENCE_OPENERS,
+    STOPWORDS,
+)
+
+_WORD = re.compile(r"\w+(?:[.'’]\w+)*", re.UNICODE)
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-cased words that carry meaning (no stopwords), for relevance checks."""
+    return {w for w in (m.group().lower() for m in _WORD.finditer(text)) if w not in STOPWORDS}
+
+
+_TERM = re.compile(r"[^\W_]+(?:[.'’][^\W_]+)*")
+_SENTENCE_OPENER = (".", "!", "?", ":", '"', "“", "(")
+_LIST_MARK = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+")
+
+
+def _term(word: str) -> str:
+    return re.sub(r"[’']s$", "", word.lower())
+
+
+def key_terms(claim: str) -> set[str]:
+    """The claim's numbers and names: capitalised words, except function words opening a
+    sentence ("The", "During")."""
+    claim = _LIST_MARK.sub("", claim)
+    terms = {_number(n.group()) for n in NUMBER.finditer(claim)}
+    for i, m in enumerate(_TERM.finditer(claim)):
+        word = m.group()
+        if not word[:1].isupper() or word == "I":
+            continue
+        opener = i == 0 or claim[: m.start()].rstrip().endswith(_SENTENCE_OPENER)
+        if opener and (word.lower() in STOPWORDS or word.lower() in SENTENCE_OPENERS):
+            continue
+        terms.add(_term(word))
+    return terms
+
+
+def _number(digits: str) -> str:
+    """ "3,500" and "3500" are one number, as are "12.50" and "12.5"."""
+    n = digits.replace(",", "")
+    return n.rstrip("0").rstrip(".") if "." in n else n
+
+
+_NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'’-]*)+")
+
+
+def _acronyms(text: str) -> set[str]:
+    """ "United Arab Emirates" also counts as "uae", "United Nations" as "un"."""
+    out: set[str] = set()
+    for m in _NAME_RUN.finditer(text):
+        initials = "".join(w[0] for w in m.group().split() if w[0].isupper()).lower()
+        for i in range(len(initials)):  # "The United Nations": "tun", "un"
+            out.update(initials[i:j] for j in range(i + 2, len(initials) + 1))
+    return out
+
+
+_SPELLED = re.compile(
+    rf"\b(?:{'|'.join(NUMBER_WORD)})(?:[\s-]+(?:{'|'.join([*NUMBER_WORD, *NUMBER_SCALE])}))*\b",
+    re.I,
+)
+
+
+def _spelled_numbers(text: str) -> set[str]:
+    """Numbers written out ("twenty five", "three hundred"), as digits: transcripts spell them."""
+    out = set()
+    for m in _SPELLED.finditer(text):
+        total = current = 0
+        for word in re.split(r"[\s-]+", m.group().lower()):
+            if word in NUMBER_WORD:
+                current += NUMBER_WORD[word]
+            elif word in NUMBER_SCALE:
+                total += max(current, 1) * NUMBER_SCALE[word]
+                current = 0
+        out.add(str(total + current))
+    return out
+
+
+def missing_terms(claim: str, evidence: Iterable[str]) -> list[str]:
+    """Key terms of the claim that no evidence text contains, in claim order."""
+    found: set[str] = set()
+    for text in evidence:
+        found |= {_term(m.group()) for m in _TERM.finditer(text)}
+        found |= {_number(n.group()) for n in NUMBER.finditer(text)}
+        found |= _acronyms(text) | _spelled_numbers(text)
+    missing = {t for t in key_terms(claim) - found if not (t.endswith("s") and t[:-1] in found)}
+    return sorted(missing, key=lambda t: claim.lower().find(t))
