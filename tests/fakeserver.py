@@ -221,6 +221,8 @@ class FakeOpenAIServer:
         self.api_key = api_key
         self.inventor = inventor or _default_inventor
         self.force_status: int | None = None  # answer every request with this error status
+        # answers from the raw request bytes (e.g. a recorded cassette); beats ``responder``
+        self.raw_responder: Callable[[bytes], Reply] | None = None
         self.keep_requests = keep_requests
         self.requests: list[dict] = []
         self.times: list[float] = []  # time.monotonic() of each chat request's arrival
@@ -286,7 +288,7 @@ class FakeOpenAIServer:
                 return kind
         return None
 
-    def handle_chat(self, request: dict, authorization: str | None) -> Reply:
+    def handle_chat(self, request: dict, authorization: str | None, raw: bytes = b"") -> Reply:
         with self._lock:
             self.times.append(time.monotonic())
             if self.keep_requests:
@@ -316,6 +318,8 @@ class FakeOpenAIServer:
             reply = self._truncate(self.responder(request))
         elif fault == "invented":
             reply = json_responder(lambda r: self.inventor(r))(request)
+        elif self.raw_responder is not None:
+            reply = self.raw_responder(raw)
         else:
             reply = self.responder(request)
         return reply
@@ -382,5 +386,7 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             self._send(400, {}, error_body(400, "request body is not JSON"))
             return
-        status, headers, body = self.fake.handle_chat(request, self.headers.get("Authorization"))
+        status, headers, body = self.fake.handle_chat(
+            request, self.headers.get("Authorization"), raw
+        )
         self._send(status, headers, body)

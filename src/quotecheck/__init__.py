@@ -1,9 +1,9 @@
 """quotecheck: find, attribute and check the quotes and facts of news articles with LLMs.
 
 This module is the public API and nothing else; no module of the package imports it. It gives
-the quote pipeline, fact-checking, the model door, the error family and the whole report
-schema. Importing it starts no model and opens no connection; the embedded model starts on the
-first call that needs it.
+the quote pipeline, fact-checking, the model door, the error family, the whole report
+schema and the HTML renderers (``to_html``, ``to_dashboard``). Importing it starts no model
+and opens no connection; the embedded model starts on the first call that needs it.
 """
 
 from __future__ import annotations
@@ -29,15 +29,23 @@ _FACTCHECK = frozenset(
 )
 
 
+# the HTML renderers (the editor's view and the archive dashboard): loaded on first use too
+_OUTPUT = frozenset({"to_dashboard", "to_html"})
+
+
 def __getattr__(name: str) -> Any:
     if name in _FACTCHECK:
         from quotecheck import factcheck
 
         return getattr(factcheck, name)
+    if name in _OUTPUT:
+        from quotecheck import output
+
+        return getattr(output, name)
     raise AttributeError(f"module 'quotecheck' has no attribute {name!r}")
 
 
 __all__ = sorted(
-    {*errors.__all__, *schema.__all__, *_FACTCHECK}
+    {*errors.__all__, *schema.__all__, *_FACTCHECK, *_OUTPUT}
     | {"LLM", "LLMConfig", "LocalConfig", "article_text", "extract_quotes", "extract_quotes_async"}
 )

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 import typer
 
 from quotecheck.cli.common import (
+    HtmlOpt,
     JsonAliasOpt,
     OutOpt,
     clean_errors,
@@ -35,11 +36,12 @@ app = typer.Typer(
 def extract(
     path: Annotated[str, typer.Argument(help="Article file (text or HTML), or - for stdin.")],
     output_format: Annotated[
-        Literal["text", "json"] | None,
-        typer.Option("--format", "-f", help="text (a table) or json."),
+        Literal["text", "json", "html"] | None,
+        typer.Option("--format", "-f", help="text (a table), json, or html (the editor's view)."),
     ] = None,
     as_json: JsonAliasOpt = False,
     out: OutOpt = None,
+    html: HtmlOpt = None,
     no_indirect: Annotated[
         bool, typer.Option("--no-indirect", help="Only quotation-mark quotes (faster).")
     ] = False,
@@ -62,7 +64,16 @@ def extract(
         indirect=not no_indirect,
         strategy=strategy,
     )
-    if json_alias(output_format, as_json, "text") == "json":
+    chosen = json_alias(output_format, as_json, "text")
+    if html is not None or chosen == "html":
+        from quotecheck.output import to_html
+
+        page = to_html(report, text)
+        if html is not None:
+            emit(page, html)
+    if chosen == "html":
+        emit(page, out)
+    elif chosen == "json":
         emit(report.model_dump_json(indent=2), out)
     elif out is not None:
         from rich.console import Console
@@ -80,6 +91,8 @@ def _mount_subcommands() -> None:
     from quotecheck.cli.check import check
     from quotecheck.cli.eval import eval_app
     from quotecheck.cli.models import doctor, models_app, serve_llm
+    from quotecheck.cli.report import report
+    from quotecheck.cli.serve import serve
 
     app.add_typer(models_app, name="models")
     app.command()(doctor)
@@ -88,6 +101,8 @@ def _mount_subcommands() -> None:
     app.add_typer(cache_app, name="cache")
     app.command()(check)
     app.add_typer(eval_app, name="eval")
+    app.command()(report)
+    app.command()(serve)
 
 
 _mount_subcommands()

@@ -2,7 +2,7 @@
 
 Thin on purpose: read the article, call ``check_article``, write the chosen format. Library
 errors become one line on stderr with the error's exit code (2 for bad input/usage).
-Imports the faces of ``factcheck``, ``output``, ``text`` and ``llm``.
+Imports the faces of ``factcheck``, ``quotes``, ``output``, ``text`` and ``llm``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from typing import Annotated, Literal
 
 import typer
 
-from quotecheck.cli.common import OutOpt, clean_errors, emit, fail, model_options
+from quotecheck.cli.common import HtmlOpt, OutOpt, clean_errors, emit, fail, model_options
 from quotecheck.llm import LLM, LLMConfig
+from quotecheck.schema import QuoteReport
 
 
 @clean_errors
@@ -38,9 +39,10 @@ def check(
         ),
     ] = None,
     output_format: Annotated[
-        Literal["json", "markdown", "claimreview"], typer.Option("--format", "-f")
+        Literal["json", "markdown", "claimreview", "html"], typer.Option("--format", "-f")
     ] = "json",
     out: OutOpt = None,
+    html: HtmlOpt = None,
     url: Annotated[str | None, typer.Option(help="Article URL, for ClaimReview.")] = None,
     publisher: Annotated[str | None, typer.Option(help="Publisher name, for ClaimReview.")] = None,
     top_k: Annotated[int, typer.Option(min=1, max=20, help="Passages per claim.")] = 3,
@@ -52,25 +54,48 @@ def check(
 ) -> None:
     """Check an article's claims against evidence and its quotes against transcripts."""
     from quotecheck.factcheck import ClaimOptions, QuoteOptions, check_article
-    from quotecheck.output import to_claimreview, to_json, to_markdown
+    from quotecheck.output import to_claimreview, to_html, to_json, to_markdown
     from quotecheck.text import read_article
 
     if not evidence and not transcript:
         raise fail("give --evidence PATH and/or --transcript PATH", 2)
     text = read_article(article)
+    article_id = None if str(article) == "-" else article.stem
+    llm = LLM(config)
+    quotes = None
+    if html is not None or output_format == "html":
+        # the page marks the quotes too: extract them once here and hand them to the check
+        quotes = _quotes_for_page(text, article_id, llm)
     report = check_article(
         text,
         evidence=evidence or None,
         transcripts=transcript or None,
-        article_id=None if str(article) == "-" else article.stem,
-        llm=LLM(config),
+        article_id=article_id,
+        quotes=quotes,
+        llm=llm,
         claim_options=ClaimOptions(top_k=top_k),
         quote_options=QuoteOptions(judge_meaning=not no_meaning),
     )
-    if output_format == "markdown":
+    if html is not None:
+        emit(to_html(report, text, quotes=quotes), html)
+    if output_format == "html":
+        rendered = to_html(report, text, quotes=quotes)
+    elif output_format == "markdown":
         rendered = to_markdown(report)
     elif output_format == "claimreview":
         rendered = to_claimreview(report, article_url=url, publisher=publisher)
     else:
         rendered = to_json(report)
     emit(rendered, out)
+
+
+def _quotes_for_page(text: str, article_id: str | None, llm: LLM) -> QuoteReport | None:
+    """The article's quote report for the HTML page; None when the model cannot give one (the
+    check then runs as it would without a page)."""
+    from quotecheck.errors import InvalidOutput
+    from quotecheck.quotes import extract_quotes
+
+    try:
+        return extract_quotes(text, article_id=article_id, llm=llm)
+    except InvalidOutput:
+        return None

@@ -1,6 +1,6 @@
 """What every command shares: the one error-exit helper, the flag vocabulary (``--format``,
-``--out``, ``--model``, ``--base-url``, ``--model-path``, ``--threads``, ``--timeout``), and
-writing a rendered result. Imports only ``errors`` and ``llm``.
+``--out``, ``--html``, ``--model``, ``--base-url``, ``--model-path``, ``--threads``,
+``--timeout``), and writing a rendered result. Imports only ``errors`` and ``llm``.
 """
 
 from __future__ import annotations
@@ -100,6 +100,10 @@ JsonAliasOpt = Annotated[
     bool, typer.Option("--json", hidden=True, help="Same as --format json (old spelling).")
 ]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write here, not stdout.")]
+HtmlOpt = Annotated[
+    Path | None,
+    typer.Option("--html", metavar="PATH", help="Also write the HTML report (one file) here."),
+]
 
 
 def emit(rendered: str, out: Path | None) -> None:

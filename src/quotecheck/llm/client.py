@@ -150,10 +150,23 @@ class LLM:
             self._clients[loop] = client
         return client
 
+    async def aprobe(self) -> str:
+        """Reach the endpoint and return the model it will answer with: starts the embedded
+        model (off the event loop) when that is the backend, then lists the endpoint's
+        models. Raises ``EndpointUnavailable``, ``AuthenticationFailed``, ``ModelNotFound``."""
+        await asyncio.to_thread(self._ensure_endpoint)
+        first = await self._first_model(self._client())
+        self._model = self._model or first
+        return self._model
+
     async def _auto_model(self, client: openai.AsyncOpenAI) -> str:
         """Self-hosted servers (vLLM, Ollama, llama.cpp) name their model in /models."""
         if self._model:
             return self._model
+        self._model = await self._first_model(client)
+        return self._model
+
+    async def _first_model(self, client: openai.AsyncOpenAI) -> str:
         try:
             page = await client.models.list()
             first = next(iter(page.data), None)
@@ -169,8 +182,7 @@ class LLM:
             ) from exc
         if first is None:
             raise ModelNotFound(f"the endpoint at {self._base_url} serves no model")
-        self._model = first.id
-        return self._model
+        return first.id
 
     # -- one request, with transport retries ---------------------------------------------
     def _request_kwargs(self, schema: type[BaseModel], max_tokens: int | None) -> dict[str, Any]:

@@ -60,18 +60,24 @@ def quote_rows(record: dict) -> list[dict[str, Any]]:
     return rows
 
 
-def write_quotes_csv(records: Iterable[dict], path: Path) -> int:
-    """Write every quote of ``records`` (batch output lines) as CSV, atomically; returns rows."""
+def write_csv(path: Path, header: Iterable[str], rows: Iterable[Iterable[Any]]) -> int:
+    """Write ``rows`` under ``header`` as CSV, formulas defused, atomically (temp file, fsync,
+    rename); returns the rows written."""
     tmp = path.with_name(path.name + ".tmp")
     count = 0
     with tmp.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
-        writer.writeheader()
-        for record in records:
-            for row in quote_rows(record):
-                writer.writerow({k: _cell(v) for k, v in row.items()})
-                count += 1
+        writer = csv.writer(fh)
+        writer.writerow(list(header))
+        for row in rows:
+            writer.writerow([_cell(v) for v in row])
+            count += 1
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
     return count
+
+
+def write_quotes_csv(records: Iterable[dict], path: Path) -> int:
+    """Write every quote of ``records`` (batch output lines) as CSV, atomically; returns rows."""
+    rows = ([row[c] for c in CSV_COLUMNS] for record in records for row in quote_rows(record))
+    return write_csv(path, CSV_COLUMNS, rows)
