@@ -19,7 +19,7 @@ import vcr
 from typer.testing import CliRunner
 
 from cassette_replay import EXAMPLE_CASSETTE, FACTCHECK_CASSETTE, CassetteResponder
-from conftest import RECORD_BASE_URL, REPO, _FILTERED_HEADERS, _hash_body, _strip_response
+from conftest import _FILTERED_HEADERS, RECORD_BASE_URL, REPO, _hash_body, _strip_response
 from conftest_fakeserver import FAKE_KEY
 from fakeserver import FakeOpenAIServer, attribution_responder
 from quotecheck import LLM, LLMConfig, QuoteReport, extract_quotes_async, to_html
@@ -245,7 +245,7 @@ def test_check_html_from_the_cli_shows_verdicts_and_evidence(page, tmp_path):  #
     for i, check in enumerate(report.claims):
         badge = claims.nth(i).locator(".badge").first.inner_text()
         assert badge in ("supported", "refuted", "not enough evidence", "partly supported")
-        assert ("refuted" == badge) == (check.verdict.label.value == "refuted")
+        assert (badge == "refuted") == (check.verdict.label.value == "refuted")
     cited = sum(len(c.verdict.citations) for c in report.claims)
     assert page.locator(".claims blockquote.cite").count() == cited > 0
     first = next(c for c in report.claims if c.verdict.citations).verdict.citations[0]

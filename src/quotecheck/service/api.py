@@ -12,8 +12,9 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response, Security
 from fastapi.responses import HTMLResponse, StreamingResponse
+from fastapi.security import HTTPBearer
 
 from quotecheck.errors import BadInput, InvalidOutput
 from quotecheck.factcheck import ClaimOptions, EvidenceIndex, QuoteOptions, check_article_async
@@ -59,7 +60,10 @@ HTML_OK: dict[int | str, dict[str, Any]] = {
 }
 REPORT_POLICY = content_security_policy([asset("report.css")], [asset("report.js")])
 
-router = APIRouter(prefix="/v1", tags=["v1"])
+# documents the scheme in the spec; the token itself is checked by ``middleware.Guard``
+# before any body is read
+BEARER = HTTPBearer(auto_error=False, scheme_name="bearer", description="an API token")
+router = APIRouter(prefix="/v1", tags=["v1"], dependencies=[Security(BEARER)])
 
 
 def _service(request: Request) -> Service:

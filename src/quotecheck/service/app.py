@@ -52,6 +52,8 @@ def _problem(status: int, detail: str, *, errors: list | None = None, retry: int
 def _validation_summary(errors: list[dict]) -> str:
     first = errors[0] if errors else {}
     where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
+    if first.get("type") == "missing" and tuple(first.get("loc", ())) == ("body",):
+        return "the request has no body; send a JSON object (it is not valid JSON without one)"
     if first.get("type") == "json_invalid":
         reason = (first.get("ctx") or {}).get("error", "invalid JSON")
         return f"the body is not valid JSON ({reason}); send a JSON object"
@@ -174,4 +176,4 @@ def create_app(config: ServiceConfig | None = None) -> Guard:
     async def metrics() -> Response:
         return Response(service.metrics.render(), media_type=CONTENT_TYPE)
 
-    return Guard(app, config.tokens, service.metrics)
+    return Guard(app, config.tokens, service.metrics, config.max_body)

@@ -1,5 +1,5 @@
-"""Pure ASGI middleware around the app: bearer tokens on ``/v1`` (checked before any body is
-read), security headers on every response, and request metrics by route template.
+"""Pure ASGI middleware around the app: bearer tokens on ``/v1`` and the declared body size
+(both checked before any body is read), security headers on every response, and request metrics by route template.
 
 Never logs a header or a body. Imports the rest of ``service``.
 """
@@ -58,10 +58,12 @@ async def _send_json(
 class Guard:
     """Auth for ``/v1``, security headers, metrics. Wraps the whole FastAPI app."""
 
-    def __init__(self, app: Any, tokens: TokenSet, metrics: Metrics) -> None:
+    def __init__(self, app: Any, tokens: TokenSet, metrics: Metrics, max_body: int) -> None:
         self.app = app
         self.tokens = tokens
         self.metrics = metrics
+        self.max_body = max_body  # a declared length over it is refused before reading;
+        # a chunked body is cut off by FastAPI's own limit (the same number) as it arrives
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -93,6 +95,13 @@ class Guard:
                     {"detail": detail},
                     [(b"www-authenticate", b'Bearer realm="quotecheck"')],
                 )
+                return
+            declared = _header(scope, b"content-length")
+            if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
+                route = "too_large"
+                self.metrics.rejected.labels(reason="too_large").inc()
+                detail = f"the request body is over the {self.max_body:,}-byte limit; split it"
+                await _send_json(send_with_headers, 413, {"detail": detail}, [])
                 return
             await self.app(scope, receive, send_with_headers)
             matched = scope.get("route")
