@@ -144,9 +144,10 @@ class EvidenceIndex:
     def build(cls, sources: Sequence[Source], max_words: int = 80) -> EvidenceIndex:
         passages = [p for s in sources for p in split_passages(s, max_words=max_words)]
         index = cls({s.id: s for s in sources}, passages)
-        if passages:
+        tokens = tokenize([p.text for p in passages]) if passages else []
+        if any(tokens):  # sources of only stopwords, digits or symbols give nothing to index
             index._bm25 = bm25s.BM25()
-            index._bm25.index(tokenize([p.text for p in passages]), show_progress=False)
+            index._bm25.index(tokens, show_progress=False)
         return index
 
     @classmethod

@@ -215,8 +215,7 @@ async def job_results(job_id: JobId, request: Request) -> StreamingResponse:
 
 @router.get(
     "/jobs/{job_id}/dashboard",
-    response_class=HTMLResponse,
-    responses=_problems(401, 404, 422),
+    responses={**HTML_OK, **_problems(401, 404, 422)},
     summary="The archive dashboard (source mix) of the job's results so far",
 )
 async def job_dashboard(job_id: JobId, request: Request) -> HTMLResponse:

@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException
 
 from quotecheck.errors import (
@@ -83,7 +83,11 @@ def _install_handlers(app: FastAPI, service: Service) -> None:
             return _problem(413, f"the request body is over the {limit:,}-byte limit; split it")
         if exc.status_code == 404:
             return _problem(404, "no such route or job")
-        return _problem(exc.status_code, str(exc.detail), retry=None)
+        if exc.status_code == 400:  # FastAPI could not read the body at all (not UTF-8)
+            return _problem(422, "the body is not valid JSON (not UTF-8 text); send a JSON object")
+        response = _problem(exc.status_code, str(exc.detail))
+        response.headers.update(exc.headers or {})  # e.g. Allow on a 405
+        return response
 
     @app.exception_handler(KeyError)
     async def missing(_: Request, exc: KeyError) -> JSONResponse:
@@ -172,7 +176,12 @@ def create_app(config: ServiceConfig | None = None) -> Guard:
         )
         return JSONResponse(body.model_dump(), status_code=200 if ready else 503)
 
-    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics (text format)")
+    @app.get(
+        "/metrics",
+        tags=["ops"],
+        response_class=PlainTextResponse,
+        summary="Prometheus metrics (text format)",
+    )
     async def metrics() -> Response:
         return Response(service.metrics.render(), media_type=CONTENT_TYPE)
 

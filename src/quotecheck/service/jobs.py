@@ -81,7 +81,7 @@ class JobStore:
         job_id = uuid.uuid4().hex
         tmp = self.root / f".tmp-{job_id}"
         tmp.mkdir()
-        _write_json(tmp / "request.json", request.model_dump(mode="json"))
+        _write_json(tmp / "request.json", request.model_dump(mode="json", exclude_none=True))
         state = {"status": "queued", "created": _now(), "total": len(request.articles)}
         _write_json(tmp / "state.json", state)
         os.replace(tmp, self.root / job_id)

@@ -1,5 +1,6 @@
 """Pure ASGI middleware around the app: bearer tokens on ``/v1`` and the declared body size
-(both checked before any body is read), security headers on every response, and request metrics by route template.
+(both checked before any body is read), security headers on every response, and request
+metrics by route template.
 
 Never logs a header or a body. Imports the rest of ``service``.
 """

@@ -8,8 +8,9 @@ Imports ``schema`` and ``text``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -30,17 +31,43 @@ def _unicode(value: str | None) -> str | None:
     return value
 
 
+ONE_BODY = {"oneOf": [{"required": ["text"]}, {"required": ["html"]}]}
+SOME_SOURCE = {
+    "anyOf": [
+        {"required": ["evidence"], "properties": {"evidence": {"minItems": 1}}},
+        {"required": ["transcripts"], "properties": {"transcripts": {"minItems": 1}}},
+    ]
+}
+
+
+def rules(*extra: dict) -> Callable[[dict], None]:
+    """Cross-field rules for the spec (the validators below enforce them)."""
+
+    def add(schema: dict) -> None:
+        schema.setdefault("allOf", []).extend(extra)
+
+    return add
+
+
+def _body(description: str) -> Any:
+    # not nullable: leave the field out instead (the spec says exactly one is required)
+    # not blank: in the spec; the check itself says "the article is empty" (a clearer 422)
+    return Field(
+        None,
+        min_length=1,
+        max_length=MAX_INPUT,
+        description=description,
+        json_schema_extra={"pattern": r"\S"},
+    )
+
+
 class _TextOrHtml(BaseModel):
     """Exactly one of ``text`` (plain text, or an HTML page: sniffed) and ``html``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=rules(ONE_BODY))
 
-    text: str | None = Field(
-        None, max_length=MAX_INPUT, description="plain text, or an HTML page (detected)"
-    )
-    html: str | None = Field(
-        None, max_length=MAX_INPUT, description="HTML; reduced to its article text"
-    )
+    text: str = _body("plain text, or an HTML page (detected); not blank")
+    html: str = _body("HTML; reduced to its article text")
 
     _check_unicode = field_validator("text", "html")(_unicode)
 
@@ -70,13 +97,15 @@ class TranscriptIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = _ID
-    text: str = Field(min_length=1, max_length=MAX_INPUT)
+    text: str = Field(min_length=1, max_length=MAX_INPUT, pattern=r"\S")
 
     _check_unicode = field_validator("text")(_unicode)
 
 
 class CheckRequest(_TextOrHtml):
     """One article and its sources for ``POST /v1/check``."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=rules(ONE_BODY, SOME_SOURCE))
 
     article_id: str | None = Field(None, max_length=200)
     evidence: list[Document] = Field(default_factory=list, max_length=500)
