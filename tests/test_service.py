@@ -103,7 +103,10 @@ def test_quotes_json_html_and_html_input(served):  # type: ignore[no-untyped-def
     assert page.headers["content-type"].startswith("text/html")
     assert "default-src 'none'" in page.headers["content-security-policy"]
     assert 'data-speaker="Mayor Ana Lima"' in page.text
-    html = "<html><body><h1>Crane</h1><p>“We will finish the pier by June,” said Mayor Ana Lima.</p></body></html>"
+    html = (
+        "<html><body><h1>Crane</h1>"
+        "<p>“We will finish the pier by June,” said Mayor Ana Lima.</p></body></html>"
+    )
     res = post(served, "/v1/quotes", {"html": html})
     body = res.json()
     assert res.status_code == 200 and body["article_text"] and "<p>" not in body["article_text"]
@@ -171,7 +174,8 @@ def test_oversized_body_is_413_and_the_server_goes_on(served):  # type: ignore[n
 @pytest.mark.parametrize(
     ("content", "needle"),
     [(b"{not json", "not valid JSON"), (b"", "not valid JSON"), (b"[]", "body"),
-     (b'{"text": 5}', "text"), (b'{}', "exactly one"), (b'{"text": "a", "html": "b"}', "exactly one"),
+     (b'{"text": 5}', "text"), (b'{}', "exactly one"),
+     (b'{"text": "a", "html": "b"}', "exactly one"),
      (b'{"text": "a\\u0000b"}', "binary"), (b'{"text": "\\ud800"}', "Unicode"),
      (b'{"text": "a", "surprise": 1}', "surprise"), (b'{"text": "   "}', "empty")],
 )  # fmt: skip
