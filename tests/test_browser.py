@@ -255,3 +255,21 @@ def test_check_html_from_the_cli_shows_verdicts_and_evidence(page, tmp_path):  #
     altered = page.locator(".fidelity del")
     assert altered.count() >= 1 and "not" in altered.all_inner_texts()
     assert page.errors == []
+
+
+def test_dashboard_charts_render(page, tmp_path):  # type: ignore[no-untyped-def]
+    from quotecheck import to_dashboard
+    from test_dashboard import RECORDS
+
+    path = tmp_path / "dashboard.html"
+    path.write_text(to_dashboard(RECORDS, title="Spring archive"), "utf-8")
+    page.goto(path.as_uri())
+    page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+    charts = page.locator("svg[role=img]")
+    assert charts.count() >= 6
+    for i in range(charts.count()):
+        box = charts.nth(i).bounding_box()
+        assert box is not None and box["width"] > 100 and box["height"] > 20
+    assert page.locator("svg rect").count() > 10
+    assert "Anonymous quotes without a stated reason" in page.inner_text("body")
+    assert page.errors == [] and all(u.startswith("file://") for u in page.requests)
