@@ -113,8 +113,9 @@ def _start_service(base_url: str, jobs: Path, concurrency: int) -> tuple[subproc
         "OPENAI_API_KEY": "sk-fake",
         "QUOTECHECK_MODEL": "fake-model",
     }
-    cmd = [sys.executable, "-m", "quotecheck", "serve", "--port", str(port), "--jobs-dir",
-           str(jobs), "--concurrency", str(concurrency), "--queue", str(2 * concurrency)]  # fmt: skip
+    cmd = [sys.executable, "-m", "quotecheck", "serve", "--port", str(port),
+           "--jobs-dir", str(jobs), "--concurrency", str(concurrency),
+           "--queue", str(2 * concurrency)]  # fmt: skip
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
