@@ -145,6 +145,8 @@ def create_app(config: ServiceConfig | None = None) -> Guard:
         ),
         lifespan=lifespan,
         max_body_size=config.max_body,
+        docs_url=None,  # Swagger UI and ReDoc load their scripts from a CDN: not here
+        redoc_url=None,
     )
     app.state.service = service
     _install_handlers(app, service)
