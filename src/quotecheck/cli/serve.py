@@ -55,15 +55,10 @@ def serve(
     tokens = load_tokens(token_file)
     check_bind(host, tokens)
     settings = ServiceConfig(
-        llm=config,
-        tokens=tokens,
-        jobs_dir=jobs_dir,
-        max_body=max_body,
-        request_timeout=request_timeout,
-        concurrency=concurrency,
-        queue=queue,
+        llm=config, tokens=tokens, jobs_dir=jobs_dir, max_body=max_body,
+        request_timeout=request_timeout, concurrency=concurrency, queue=queue,
         job_workers=job_workers,
-    )
+    )  # fmt: skip
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     auth = f"{len(tokens)} API token(s)" if tokens else "no token (loopback only)"
     typer.echo(f"quotecheck serve: http://{shown}:{port}/ ({auth}; jobs in {jobs_dir})", err=True)

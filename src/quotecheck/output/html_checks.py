@@ -6,6 +6,7 @@ transcripts (with the word diff). Renders records only: imports ``schema`` and `
 from __future__ import annotations
 
 from quotecheck.output.html_page import Mark, badge, esc, label_text, status_text
+from quotecheck.output.markdown import verdict_notes
 from quotecheck.schema import FactCheckReport, Label
 
 
@@ -56,10 +57,7 @@ def claims_list(fc: FactCheckReport, quote_index: dict[str, int]) -> str:
             f'<span class="qtext">{esc(c.text)}</span>',
             f'<div>Asserted by {who} · <a href="#cs{anchor}">sentence in the article</a></div>',
         ]
-        if v.reason:
-            lines.append(f'<div class="reason">Decided by code: {esc(v.reason)}</div>')
-        if v.rationale:
-            lines.append(f'<div class="reason">Rationale: {esc(v.rationale)}</div>')
+        lines += [f'<div class="reason">{esc(note)}</div>' for note in verdict_notes(v)]
         for cit in v.citations:
             lines.append(
                 f'<blockquote class="cite">{esc(cit.text)}<div class="src">{esc(cit.source_id)}, '

@@ -2,7 +2,7 @@
 details, and the page shell with its constant CSS/JS (``assets/``) pinned by a
 Content-Security-Policy of hashes, so a page can load nothing and run nothing else.
 
-Renders records only: imports nothing but ``schema``.
+Renders records only: imports ``schema`` and ``output.markdown`` (the verdict words).
 """
 
 from __future__ import annotations
@@ -13,21 +13,11 @@ import hashlib
 import html
 from importlib import resources
 
+from quotecheck.output.markdown import LABEL_TEXT, STATUS_TEXT
 from quotecheck.schema import FidelityStatus, Label, Quote, QuoteFidelity, RunInfo, Speaker
 
 Mark = tuple[int, int, str, str]  # start, end, opening tag, closing tag
 PALETTE_SIZE = 10  # colour classes sp0..sp9 in report.css; speakers past ten reuse them
-_LABELS = {
-    Label.supported: "supported",
-    Label.refuted: "refuted",
-    Label.not_enough_evidence: "not enough evidence",
-}
-_STATUS = {
-    FidelityStatus.exact: "exact",
-    FidelityStatus.trivial: "trivial differences",
-    FidelityStatus.altered: "altered wording",
-    FidelityStatus.not_found: "not found in transcripts",
-}
 
 
 def esc(value: object) -> str:
@@ -40,11 +30,11 @@ def badge(text: str, cls: str) -> str:
 
 
 def label_text(label: Label, partial: bool) -> str:
-    return "partly supported" if partial and label != Label.refuted else _LABELS[label]
+    return "partly supported" if partial and label != Label.refuted else LABEL_TEXT[label].lower()
 
 
 def status_text(status: FidelityStatus) -> str:
-    return _STATUS[status]
+    return STATUS_TEXT[status].lower()
 
 
 @functools.cache

@@ -5,19 +5,32 @@ Renders records only: imports nothing but ``schema``.
 
 from __future__ import annotations
 
-from quotecheck.schema import Assertor, ClaimCheck, FactCheckReport, FidelityStatus, Label
+from quotecheck.schema import (
+    Assertor,
+    ClaimCheck,
+    FactCheckReport,
+    FidelityStatus,
+    Label,
+    Verdict,
+)
 
-_LABEL_TEXT = {
+LABEL_TEXT = {
     Label.supported: "Supported",
     Label.refuted: "Refuted",
     Label.not_enough_evidence: "Not enough evidence",
 }
-_STATUS_TEXT = {
+STATUS_TEXT = {
     FidelityStatus.exact: "Exact",
     FidelityStatus.trivial: "Trivial differences",
     FidelityStatus.altered: "Altered wording",
     FidelityStatus.not_found: "Not found in transcripts",
 }
+
+
+def verdict_notes(verdict: Verdict) -> list[str]:
+    """Why a verdict is what it is, in words: the code's reason, then the model's rationale."""
+    notes = [f"Decided by code: {verdict.reason}"] if verdict.reason else []
+    return notes + ([f"Rationale: {verdict.rationale}"] if verdict.rationale else [])
 
 
 def to_json(report: FactCheckReport) -> str:
@@ -50,11 +63,11 @@ def to_markdown(report: FactCheckReport, title: str | None = None) -> str:
         for c in report.claims:
             counts[c.verdict.label] += 1
         lines += ["## Claims", ""]
-        lines.append(", ".join(f"{_LABEL_TEXT[k]}: {v}" for k, v in counts.items()))
+        lines.append(", ".join(f"{LABEL_TEXT[k]}: {v}" for k, v in counts.items()))
         lines.append("")
         for check in report.claims:
             v = check.verdict
-            label = _LABEL_TEXT[v.label] + (" (partly supported)" if v.partial else "")
+            label = LABEL_TEXT[v.label] + (" (partly supported)" if v.partial else "")
             lines.append(f"### {check.claim.id}. {label}")
             lines.append("")
             lines.append(f"> {_md(check.claim.text)}")
@@ -62,10 +75,7 @@ def to_markdown(report: FactCheckReport, title: str | None = None) -> str:
             lines.append(f"- Asserted by: {_who(check)}")
             s = check.claim.sentence
             lines.append(f"- Article sentence (chars {s.start}-{s.end}): {_md(s.text)}")
-            if v.reason:
-                lines.append(f"- Decided by code: {v.reason}")
-            if v.rationale:
-                lines.append(f"- Rationale: {_md(v.rationale)}")
+            lines += [f"- {_md(note)}" for note in verdict_notes(v)]
             for cit in v.citations:
                 lines.append(
                     f"- Evidence `{cit.source_id}` chars {cit.start}-{cit.end}: “{_md(cit.text)}”"
@@ -78,7 +88,7 @@ def to_markdown(report: FactCheckReport, title: str | None = None) -> str:
         for q in report.quotes:
             match = {True: "yes", False: "**no**", None: "n/a"}[q.speaker_match]
             meaning = {True: "**yes**", False: "no", None: "n/a"}[q.meaning_changed]
-            status = _STATUS_TEXT[q.status]
+            status = STATUS_TEXT[q.status]
             lines.append(
                 f"| {q.quote_id} | {_md(q.speaker_name or '?')} | {status} | {match} | {meaning} |"
             )

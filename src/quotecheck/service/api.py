@@ -87,11 +87,15 @@ def _html(page: str) -> HTMLResponse:
     return HTMLResponse(page, headers={"Content-Security-Policy": REPORT_POLICY})
 
 
-@router.post(
-    "/quotes",
-    response_model=QuoteResponse,
-    responses={**HTML_OK, **MODEL_ERRORS},
-    summary="Every quote of one article, with speaker, cue, anonymity and relay",
+def _article_route(path: str, model: type, summary: str) -> Callable:
+    """A route that takes one article to the model: JSON ``model`` or the HTML report."""
+    return router.post(
+        path, response_model=model, responses={**HTML_OK, **MODEL_ERRORS}, summary=summary
+    )
+
+
+@_article_route(
+    "/quotes", QuoteResponse, "Every quote of one article, with speaker, cue, anonymity and relay"
 )
 async def quotes(body: QuoteRequest, request: Request, format: Format = "json") -> Any:  # noqa: A002
     service = _service(request)
@@ -111,11 +115,10 @@ async def quotes(body: QuoteRequest, request: Request, format: Format = "json") 
     return QuoteResponse.model_validate({**data, "article_text": text if changed else None})
 
 
-@router.post(
+@_article_route(
     "/check",
-    response_model=CheckResponse,
-    responses={**HTML_OK, **MODEL_ERRORS},
-    summary="Check one article's claims against evidence and its quotes against transcripts",
+    CheckResponse,
+    "Check one article's claims against evidence and its quotes against transcripts",
 )
 async def check(body: CheckRequest, request: Request, format: Format = "json") -> Any:  # noqa: A002
     service = _service(request)

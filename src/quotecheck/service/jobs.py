@@ -19,7 +19,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,7 @@ def _write_json(path: Path, data: dict) -> None:
     os.replace(tmp, path)
 
 
-@dataclass
+@dataclass(slots=True)
 class Counts:
     done: int = 0
     failed: int = 0
@@ -294,5 +294,5 @@ class JobRunner:
         self.live.pop(job_id, None)
         status = "failed" if summary.fatal else "done"
         self.store.update(
-            job_id, status=status, error=summary.fatal, finished=_now(), counts=vars(final)
+            job_id, status=status, error=summary.fatal, finished=_now(), counts=asdict(final)
         )
