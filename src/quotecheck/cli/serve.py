@@ -34,7 +34,7 @@ def serve(
     ] = 16 * 1024 * 1024,
     request_timeout: Annotated[
         float, typer.Option(min=1, help="Seconds one request may take in all (else 504).")
-    ] = 300.0,
+    ] = 600.0,
     concurrency: Annotated[
         int | None,
         typer.Option(min=1, help="Model calls at once (default: 1 embedded, 4 remote)."),

@@ -110,7 +110,7 @@ class ServiceConfig:
     tokens: TokenSet = field(default_factory=lambda: TokenSet([]))
     jobs_dir: Path = field(default_factory=lambda: Path("quotecheck-jobs"))
     max_body: int = 16 * 1024 * 1024
-    request_timeout: float = 300.0
+    request_timeout: float = 600.0
     concurrency: int | None = None
     queue: int = 16
     job_workers: int = 1
