@@ -21,10 +21,11 @@ from typer.testing import CliRunner
 from cassette_replay import EXAMPLE_CASSETTE, FACTCHECK_CASSETTE, CassetteResponder
 from conftest import _FILTERED_HEADERS, RECORD_BASE_URL, REPO, _hash_body, _strip_response
 from conftest_fakeserver import FAKE_KEY
-from fakeserver import FakeOpenAIServer, attribution_responder
+from fakeserver import FakeOpenAIServer, json_responder
 from quotecheck import LLM, LLMConfig, QuoteReport, extract_quotes_async, to_html
 from quotecheck.llm import EMBEDDED_MODEL_NAME, run_sync
 from serve_process import Served, model_env
+from test_service import answer
 
 pytestmark = pytest.mark.browser
 CHROMIUM = os.environ.get("QUOTECHECK_CHROMIUM", "/usr/bin/chromium")
@@ -95,7 +96,9 @@ def example_report() -> QuoteReport:
 @pytest.fixture
 def replay_server():  # type: ignore[no-untyped-def]
     server = FakeOpenAIServer(models=(EMBEDDED_MODEL_NAME,), api_key=FAKE_KEY).start()
-    server.raw_responder = CassetteResponder(EXAMPLE_CASSETTE, fallback=attribution_responder())
+    # the example's questions get the recorded answers; others (the hostile article, the
+    # claim prompts of a check) a responder that computes them from the request
+    server.raw_responder = CassetteResponder(EXAMPLE_CASSETTE, fallback=json_responder(answer))
     try:
         yield server
     finally:
@@ -203,6 +206,20 @@ def test_editor_page_of_the_server(page, replay_server, example_report, tmp_path
         assert page.errors == []
         origin = served.url + "/"
         assert all(u.startswith(origin) or u.startswith(("about:", "blob:")) for u in page.requests)
+        # with a source: the check, with verdict badges and the cited evidence sentence
+        page.fill("#article", EXAMPLE.read_text("utf-8"))
+        page.click("#add-source")
+        note = (
+            "Council minutes. The council of Port Aldwin voted 7-2 on Tuesday to build the bridge."
+        )
+        page.fill("textarea.evidence", note)
+        page.click("#check")
+        frame.locator(".claims li").first.wait_for(timeout=60_000)
+        page.screenshot(path=str(tmp_path / "editor-check.png"), full_page=True)
+        assert frame.locator(".claims .badge").count() >= 1
+        cited = frame.locator(".claims blockquote.cite").all_inner_texts()
+        assert any("voted 7-2" in c and "evidence-1" in c for c in cited), cited
+        assert frame.locator("mark.q").count() > 0  # the quotes are marked in the check too
         # an error is shown as one line, not a page
         page.fill("#article", "   ")
         page.click("#find")

@@ -238,3 +238,40 @@ def test_one_quote_helper_report_renders() -> None:
     text = "“Hello there,” said Ana."
     page = to_html(one_quote_report(text, "Hello there,", "Ana"), text)
     assert parse(page).marks[0]["data-speaker"] == "Ana"
+
+
+def test_cli_writes_the_page_and_says_so_when_it_cannot(fake_llm_env, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from fakeserver import json_responder
+    from quotecheck.cli import app
+    from test_service import answer
+
+    fake_llm_env.responder = json_responder(answer)
+    article = tmp_path / "a.txt"
+    article.write_text("“We will finish the pier by June,” said Mayor Ana Lima.\n", "utf-8")
+    res = CliRunner().invoke(app, ["extract", str(article), "--format", "html"])
+    assert res.exit_code == 0 and parse(res.stdout).marks[0]["data-speaker"] == "Mayor Ana Lima"
+    page = tmp_path / "a.html"
+    res = CliRunner().invoke(app, ["extract", str(article), "--html", str(page)])
+    assert res.exit_code == 0 and "Mayor Ana Lima" in res.stdout  # the table, as usual
+    assert "".join(parse(page.read_text("utf-8")).article) == article.read_text("utf-8")
+    res = CliRunner().invoke(app, ["extract", str(article), "--html", str(tmp_path / "no/a.html")])
+    assert res.exit_code == 2 and "error:" in res.output and "Traceback" not in res.output
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Minutes. The pier will be finished by June, the mayor said.", "utf-8")
+    res = CliRunner().invoke(
+        app, ["check", str(article), "-e", str(notes), "--format", "html", "--no-meaning"]
+    )
+    assert res.exit_code == 0, res.output
+    tree = parse(res.stdout)
+    assert tree.marks and "Fact-check: a" in res.stdout
+
+
+def test_the_wheel_ships_the_page_assets() -> None:
+    from test_wheel import REPO
+
+    wanted = ["report.css", "report.js", "dashboard.css"]
+    assert all((REPO / "src/quotecheck/output/assets" / n).is_file() for n in wanted)
+    service = ["editor.html", "editor.css", "editor.js"]
+    assert all((REPO / "src/quotecheck/service/assets" / n).is_file() for n in service)
