@@ -293,3 +293,23 @@ def test_dashboard_charts_render(page, tmp_path):  # type: ignore[no-untyped-def
     assert page.locator("svg rect").count() > 10
     assert "Anonymous quotes without a stated reason" in page.inner_text("body")
     assert page.errors == [] and all(u.startswith("file://") for u in page.requests)
+
+
+def test_editor_page_with_a_token(page, tmp_path):  # type: ignore[no-untyped-def]
+    from serve_process import TOKEN
+
+    with FakeOpenAIServer(json_responder(answer), api_key=FAKE_KEY) as fake:
+        env = {**model_env(fake, "fake-model"), "QUOTECHECK_API_TOKENS": TOKEN}
+        with Served(env, tmp_path / "jobs") as served:
+            page.goto(served.url + "/")
+            page.fill("#article", "“We will finish the pier by June,” said Mayor Ana Lima.")
+            page.click("#find")
+            status = page.locator("#status")
+            status.filter(has_text="Error 401").wait_for()
+            assert "Authorization: Bearer" in status.inner_text()
+            page.fill("#token", TOKEN)
+            page.click("#find")
+            page.frame_locator("#report").locator("mark.q").first.wait_for()
+            assert "Done in" in status.inner_text()
+            page.screenshot(path=str(tmp_path / "editor-token.png"), full_page=True)
+            assert TOKEN not in served.log

@@ -40,7 +40,7 @@ def test_no_5xx_and_answers_match_the_spec(tmp_path):  # type: ignore[no-untyped
             done = subprocess.run(
                 [*cli, "run", f"{s.url}/openapi.json", "--header", f"Authorization: Bearer {TOKEN}",
                  "--checks", CHECKS, "--max-examples", "10", "--seed", "1", "--workers", "1",
-                 "--max-time", "90", "--generation-database", "none", "--no-color",
+                 "--max-time", "60", "--generation-database", "none", "--no-color",
                  "--report-dir", str(tmp_path / "report"), "--request-timeout", "60"],
                 capture_output=True, text=True, timeout=400,
             )  # fmt: skip

@@ -107,3 +107,14 @@ async def test_a_cancelled_wait_or_holder_frees_its_place() -> None:
 def test_evidence_without_indexable_words_is_empty_not_a_crash() -> None:
     index = EvidenceIndex.build([Source("a", "the"), Source("b", "0 !!")])
     assert index.passages and index.relevant("the crane was bought in 2022") == []
+
+
+def test_no_cassette_holds_a_credential() -> None:
+    """Recorded cassettes keep no auth header, key or token (conftest filters them)."""
+    from conftest import REPO
+    from serve_process import TOKEN
+
+    for path in (REPO / "cassettes").rglob("*.yaml"):
+        text = path.read_text("utf-8").lower()
+        for needle in ("authorization:", "api-key:", "bearer ", "sk-", "cookie:", TOKEN):
+            assert needle not in text, f"{path.name} holds {needle!r}"

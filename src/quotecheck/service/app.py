@@ -2,7 +2,7 @@
 ``/healthz``, ``/readyz`` and ``/metrics``, and one error shape (``Problem``) for everything
 that goes wrong: 401 token, 413 body, 422 bad body or input, 429 queue full, 502 no valid model
 answer, 503 model loading or down, 504 timeout. Never a traceback to the client, never a token
-or a body in the log. Imports the faces of ``errors`` and ``output`` and the rest of ``service``.
+or a body in the log. Imports ``errors`` and the rest of ``service``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Prometheus metrics of one service instance (its own registry, so two apps in one process
 never share counters): requests, latency, model tokens, queue depth, rejections, jobs.
 
-Imports nothing of the package; ``prometheus_client`` does the text format.
+Imports ``service.gate`` (whose depth it reports); ``prometheus_client`` does the text format.
 """
 
 from __future__ import annotations
