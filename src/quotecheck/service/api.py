@@ -9,6 +9,7 @@ of ``quotes``, ``factcheck`` and ``output``; imports the rest of ``service``.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -222,12 +223,14 @@ async def job_results(job_id: JobId, request: Request) -> StreamingResponse:
     summary="The archive dashboard (source mix) of the job's results so far",
 )
 async def job_dashboard(job_id: JobId, request: Request) -> HTMLResponse:
-    import json
-
     _status(request, job_id)
     store = _service(request).store
-    records = [json.loads(line) for line in store.results(job_id)]
-    page = to_dashboard(records, title=f"Source mix of job {job_id}")
+
+    def render() -> str:  # reads the whole journal: off the event loop
+        records = [json.loads(line) for line in store.results(job_id)]
+        return to_dashboard(records, title=f"Source mix of job {job_id}")
+
+    page = await asyncio.to_thread(render)
     policy = content_security_policy([asset("dashboard.css")], [])
     return HTMLResponse(page, headers={"Content-Security-Policy": policy})
 
