@@ -42,7 +42,7 @@ def test_no_5xx_and_answers_match_the_spec(tmp_path):  # type: ignore[no-untyped
                  "--checks", CHECKS, "--max-examples", "10", "--seed", "1", "--workers", "1",
                  "--max-time", "60", "--generation-database", "none", "--no-color",
                  "--report-dir", str(tmp_path / "report"), "--request-timeout", "60"],
-                capture_output=True, text=True, timeout=400,
+                capture_output=True, text=True, timeout=400, cwd=tmp_path,
             )  # fmt: skip
             log = s.log
     assert "generated" in done.stdout, done.stdout[-3000:] + done.stderr[-2000:]
