@@ -13,7 +13,7 @@ from quotecheck.quotes.assemble import build_report
 from quotecheck.quotes.candidates import chunk, find_items
 from quotecheck.quotes.decide import attribute_chunk, attribute_item
 from quotecheck.schema import QuoteReport, RunInfo
-from quotecheck.text import check_text, text_sha256
+from quotecheck.text import check_text, find_quote_spans, text_sha256
 
 STRATEGIES = ("auto", "item", "article")
 _PROMPTS = {
@@ -56,12 +56,15 @@ async def extract_quotes_async(
     if not items:
         run.seconds = time.perf_counter() - t0
         return report
+    quoted = [(q.start, q.end) for q in find_quote_spans(text)]
     if strategy == "item":
-        results = [await attribute_item(llm, text, sents, it) for it in items]
+        results = [await attribute_item(llm, text, sents, it, quoted) for it in items]
     else:
         max_chars = 9_000 if llm.endpoint_kind == "embedded" else 40_000
         results = [
-            await attribute_chunk(llm, text, sents, c.start, c.end, c.context_start, c.items)
+            await attribute_chunk(
+                llm, text, sents, c.start, c.end, c.context_start, c.items, quoted
+            )
             for c in chunk(text, items, max_chars=max_chars)
         ]
     grounded = []
