@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, create_model
@@ -150,6 +150,20 @@ def item_messages(text: str, sents: list[Sentence], item: Item) -> list[dict[str
     return messages
 
 
+def _quote_in_reported(text: str, sents: list[Sentence], item: Item) -> Grounded | None:
+    """A quote inside a reported clause a rule settles: "State media says it is ‘clear proof’"."""
+    q = item.quote
+    sent = sents[item.sentence]
+    if q is None or q.end > sent.end:
+        return None
+    found = reported_speech(text, sent, replace(item, kind="S", start=sent.start, end=sent.end))
+    if found is None or found.speaker is None:
+        return None
+    inside = any(f.start <= q.start and q.end <= f.end + 1 for f in found.content)
+    outside = all(s.end <= q.start or s.start >= q.end for s in (found.speaker, found.cue))
+    return Grounded(item, speaker=found.speaker, cue=found.cue) if inside and outside else None
+
+
 def by_rule(text: str, sents: list[Sentence], item: Item) -> Grounded | None:
     """The attribution when a rule settles it without the model, else None."""
     if item.kind == "S":
@@ -166,6 +180,25 @@ def by_rule(text: str, sents: list[Sentence], item: Item) -> Grounded | None:
     signer = signed_quote(text, item)
     if signer is not None:
         return Grounded(item, speaker=signer)
+    return _quote_in_reported(text, sents, item)
+
+
+def continued(
+    text: str, sents: list[Sentence], item: Item, prev: Grounded | None
+) -> Grounded | None:
+    """“A,” Varga said. “B.” -- a quote that is a whole sentence right after an attributed
+    quote of the same paragraph continues it: same speaker, no model needed."""
+    q, pq = item.quote, prev.item.quote if prev is not None else None
+    if q is None or pq is None or prev is None or prev.speaker is None:
+        return None
+    sent = sents[item.sentence]
+    whole = q.start == sent.start and not text[q.end : sent.end].strip(" .!?")
+    adjacent = (
+        item.sentence - prev.item.sentence == 1
+        and sent.paragraph == sents[prev.item.sentence].paragraph
+    )
+    if whole and adjacent and pq.end <= prev.speaker.start < q.start:
+        return Grounded(item, speaker=prev.speaker)
     return None
 
 
@@ -175,10 +208,12 @@ async def attribute_item(
     sents: list[Sentence],
     item: Item,
     quoted: Sequence[tuple[int, int]] = (),
+    prev: Grounded | None = None,
 ) -> ChunkResult:
     """One item: by rule when a rule settles it, else one short question (the ``item`` strategy).
-    ``quoted`` are the article's quotation-mark spans: no speaker or cue comes from inside one."""
-    ruled = by_rule(text, sents, item)
+    ``quoted`` are the article's quotation-mark spans: no speaker or cue comes from inside one;
+    ``prev`` is the item before, which a continued quote takes its speaker from."""
+    ruled = by_rule(text, sents, item) or continued(text, sents, item, prev)
     if ruled is not None:
         return ChunkResult([ruled], Usage(), 0, 0)
     # at temperature 0 a second correction rarely changes a small model's answer

@@ -58,7 +58,10 @@ async def extract_quotes_async(
         return report
     quoted = [(q.start, q.end) for q in find_quote_spans(text)]
     if strategy == "item":
-        results = [await attribute_item(llm, text, sents, it, quoted) for it in items]
+        results = []
+        for it in items:
+            prev = results[-1].grounded[-1] if results else None
+            results.append(await attribute_item(llm, text, sents, it, quoted, prev))
     else:
         max_chars = 9_000 if llm.endpoint_kind == "embedded" else 40_000
         results = [

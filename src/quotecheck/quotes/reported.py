@@ -31,10 +31,25 @@ _DET = r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ne|[Tt]wo|[Tt]hree|[
 _NOT_BE = r"(?!(?:is|are|was|were|be|been|has|have|had|will|would)\b)"
 _DESC = (
     rf"(?:{_DET}\s+(?:{_NOT_BE}[\w'’-]+\s+){{0,5}}?{_NOT_BE}[a-z][\w'’-]*"
-    r"(?:\s+(?:of|for|at|in|with)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?[\w'’-]+)?)"
+    rf"(?:\s+(?:of|for|at|in|with)\s+(?:the\s+)?(?:{_NOT_BE}[\w'’-]+\s+){{0,3}}?{_NOT_BE}[\w'’-]+)?)"
 )
 _PRON = r"(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e)"
-_SUBJ = rf"(?P<spk>{_PRON}|{_NAME}|{_DESC})"
+# "State media", "Russian state media", "Trump campaign officials": a name used as an adjective
+# before a group, an office or an outlet
+_GROUP_HEAD = (
+    r"(?:media|press|officials?|lawmakers|leaders|aides?|advisers?|sources?|voters|supporters|"
+    r"critics|campaign|administration|government|ministry|department|spokes(?:man|woman|person)|"
+    r"police|prosecutors|investigators|analysts|experts|economists|researchers|scientists|"
+    r"diplomats|authorities|agency|outlets?|newspapers?|officers?|executives?|negotiators)"
+)
+_ADJ_NOUN = rf"(?:[A-Z][\w'’-]*\s+){{1,2}}(?:[a-z][\w'’-]*\s+)?{_GROUP_HEAD}\b"
+_SUBJ = rf"(?P<spk>{_PRON}|{_NAME}|{_DESC}|{_ADJ_NOUN})"
+#: verbs that end a sentence's attribution ("..., the ministry said.")
+_TRAIL_VERB = (
+    r"said|says|added|adds|told\s+reporters|wrote|writes|noted|notes|explained|argued|argues|"
+    r"insisted|warned|warns|claimed|claims|stated|continued|recalled|replied|asked|conceded|"
+    r"predicted|acknowledged|announced|reported|reports|confirmed|tweeted|posted"
+)
 _AUX = (
     r"(?:(?:has|have|had|also|later|then|previously|repeatedly|publicly|privately|long|would|"
     r"will|did\s+not|does\s+not|once|often|again)\s+)*"
@@ -49,9 +64,10 @@ _LEAD = re.compile(
     rf"(?P<cue>{_VERB}|told(?:\s+(?:reporters|the\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*){{0,3}}))?)\b"
 )
 _ACCORDING = re.compile(r"(?P<cue>[Aa]ccording to)\s+(?P<spk>[^,.;:“”\"]{2,80}?)(?=\s*[,.;]|\s*$)")
+_QUOTED_AS = r"(?:was|were)\s+(?:quoted|reported|cited)\s+as\s+saying"
 _TRAIL = re.compile(
-    rf",[”\"’]?\s+(?:{_SUBJ}\s+{_AUX}(?P<cue>{_VERB}|told\s+reporters)"
-    r"(?:\s+(?:in|on|at|during|to|after|before|when|while)\b[^.]{0,80})?"
+    rf",[”\"’]?\s+(?:(?:{_DESC}\s+)?{_SUBJ}\s+{_AUX}(?P<cue>{_TRAIL_VERB}|{_QUOTED_AS})"
+    r"(?:\s+(?:in|on|at|during|after|before|when|while|by)\b[^.]{0,80})?"
     r"|(?P<cue2>said|says|added|wrote)\s+(?P<spk2>" + _NAME + r")"
     r"(?:,\s+(?:[a-z]|[A-Z][a-z]+\s+of)[^.]{0,100})?)[.!?]?[”\"’]?\s*$"
 )

@@ -20,7 +20,7 @@ from quotecheck.text import lexicon
 TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z.'’\- ]{1,40}[A-Z.]):\s")
 
 _NAME = r"[A-Z][\w.'’-]*(?:[ \t\u00a0]+(?:[A-Z][\w.'’-]*|de|van|von|al|bin))*"
-_DESC = r"(?:a|an|the|one)\s+[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*){0,4}"
+_DESC = r"(?:a|an|the|one)\s+[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*){0,5}"
 _TITLED = rf"(?:[a-z][\w'’-]*\s+){{1,3}}{_NAME}"  # "board chair Marta Olsen"
 _AFTER_QUOTE = re.compile(
     rf"\s*(?P<spk>{lexicon.PLAIN_PRONOUNS}|{_NAME}|{_DESC}|{_TITLED})\s+"
