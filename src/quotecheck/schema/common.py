@@ -22,7 +22,10 @@ class Usage(BaseModel):
     """What the model calls of a run cost; ``add`` sums another run's usage into this one."""
 
     calls: int = Field(0, description="requests sent to the model")
-    prompt_tokens: int = Field(0, description="tokens the model read")
+    prompt_tokens: int = Field(0, description="prompt tokens of the requests")
+    cached_prompt_tokens: int = Field(
+        0, description="of those, tokens the server took from its prompt cache instead of reading"
+    )
     completion_tokens: int = Field(0, description="tokens the model wrote")
     cached_calls: int = Field(0, description="answers taken from the response cache")
     seconds: float = Field(0.0, description="time spent waiting for the model")
