@@ -2,7 +2,7 @@
 
 For every word that stands in a gold cue: how often it does, and the share of train sentences
 containing the word where it is part of a gold cue (how reliably it signals an attribution).
-Prints the entries to paste into ``src/quotecheck/text/lexicon.py`` (share >= 0.5, >= 8 cues,
+Prints the entries, one a line, for ``src/quotecheck/text/lexicon.py`` (share >= 0.5, >= 8 cues,
 words already covered by the written cue list left out). Reads only PolNeAR *train*.
 
     python scripts/learn_cues.py --train ../shared/data/polnear/jsonl/train.jsonl
