@@ -2,8 +2,8 @@
 
 For every word that stands in a gold cue: how often it does, and the share of train sentences
 containing the word where it is part of a gold cue (how reliably it signals an attribution).
-Prints the entries, one a line, for ``src/quotecheck/text/lexicon.py`` (share >= 0.5, >= 8 cues,
-words already covered by the written cue list left out). Reads only PolNeAR *train*.
+Prints the table ``src/quotecheck/text/learned_cues.tsv`` that ``lexicon.py`` reads (share
+>= 0.5, >= 8 cues, words the written cue list covers left out). Reads only PolNeAR *train*.
 
     python scripts/learn_cues.py --train ../shared/data/polnear/jsonl/train.jsonl
 """
@@ -63,8 +63,8 @@ def main() -> None:
         share = as_cue[word] / with_word[word] if with_word[word] else 0.0
         if word in LEFT_OUT or written.search(word) or share < args.min_share or n < args.min_cues:
             continue
-        mark = "" if word in LEARNED_CUES else "  # new"
-        print(f'    "{word}": ({n}, {share:.2f}),{mark}')
+        mark = "" if word in LEARNED_CUES else "\t# new"
+        print(f"{word}\t{n}\t{share:.2f}{mark}")
 
 
 if __name__ == "__main__":

@@ -8,36 +8,25 @@ Entries marked "newspaper style" were written for the project from house-style c
 from __future__ import annotations
 
 import re
+from importlib import resources
 
 # -- reporting cues ------------------------------------------------------------------------
-#: cue words learned from PolNeAR *train* (840 articles; scripts/learn_cues.py): word -> (times
+#: cue words learned from PolNeAR *train* (840 articles; scripts/learn_cues.py writes the table
+#: learned_cues.tsv beside this module): word -> (times
 #: it stands in a gold cue, share of train sentences holding the word whose cue it is). Kept: a
 #: share of at least 0.5 and at least 8 cues; adverbs and nouns that only travel with a cue, and
 #: verbs of plain action ("sent", "released"), left out by hand.
 LEARNED_CUES: dict[str, tuple[int, float]] = {
-    "accusing": (10, 0.71), "acknowledge": (14, 0.56), "acknowledging": (10, 0.77),
-    "adding": (60, 0.72), "announce": (9, 0.56), "announcing": (12, 0.67), "appears": (40, 0.56),
-    "argue": (29, 0.74), "arguing": (31, 0.84), "asking": (31, 0.58), "assured": (17, 0.68),
-    "attacked": (29, 0.56), "blamed": (19, 0.83), "challenged": (12, 0.50), "chants": (8, 0.80),
-    "claiming": (18, 0.53), "complaints": (8, 0.53), "continued": (72, 0.58),
-    "criticizing": (17, 0.65), "declaring": (12, 0.67), "declined": (68, 0.77),
-    "deemed": (12, 0.60), "defended": (36, 0.92), "disclosed": (8, 0.50), "discuss": (27, 0.52),
-    "discussed": (15, 0.60), "discussing": (10, 0.50), "dismissed": (22, 0.79),
-    "echoed": (16, 0.76), "emailed": (9, 0.60), "endorsed": (71, 0.70), "expecting": (10, 0.60),
-    "explaining": (14, 0.74), "express": (10, 0.53), "expressed": (45, 0.82), "finds": (16, 0.64),
-    "highlighted": (10, 0.62), "hints": (8, 0.73), "hoping": (24, 0.69), "indicate": (8, 0.67),
-    "joked": (11, 0.92), "mention": (30, 0.59), "mentioned": (26, 0.62), "noting": (35, 0.95),
-    "ordered": (18, 0.75), "pleaded": (9, 0.75), "pointed": (44, 0.76), "pointing": (20, 0.61),
-    "portrayed": (11, 0.69), "predicting": (8, 0.67), "proposing": (8, 0.53),
-    "questioning": (14, 0.58), "railed": (10, 0.91), "reads": (9, 0.69), "recalling": (13, 0.81),
-    "refused": (38, 0.70), "refusing": (9, 0.60), "reiterated": (16, 0.94), "rejected": (30, 0.83),
-    "remarked": (9, 1.00), "remembered": (8, 0.67), "reminded": (11, 0.79), "repeating": (8, 0.67),
-    "reportedly": (19, 0.66), "reveal": (8, 0.53), "seeks": (12, 0.60), "seemed": (67, 0.64),
-    "shouted": (8, 0.73), "showed": (69, 0.62), "shows": (67, 0.53), "sounded": (11, 0.73),
-    "stating": (12, 0.92), "suggest": (28, 0.65), "suggesting": (32, 0.73), "talked": (28, 0.57),
-    "telling": (52, 0.50), "thanked": (9, 0.75), "tweeting": (15, 0.79), "urging": (14, 0.54),
-    "voiced": (11, 0.69), "vows": (9, 0.90), "warning": (15, 0.50),
-}  # fmt: skip
+    word: (int(n), float(share))
+    for word, n, share in (
+        line.split("\t")
+        for line in resources.files("quotecheck.text")
+        .joinpath("learned_cues.tsv")
+        .read_text("utf-8")
+        .splitlines()
+        if line and not line.startswith("#")
+    )
+}
 #: cue words written for the project (newspaper style, widened on PolNeAR dev: stance verbs
 #: "blasted", "touted", labels "dubbed", "branded")
 _WRITTEN_CUES = re.compile(
