@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from quotecheck.quotes.grounding import Grounded
+from quotecheck.quotes.reported import clause_after
 from quotecheck.quotes.speakers import (
     Entities,
     cue_kind,
@@ -86,6 +87,10 @@ def content_span(text: str, sent: Sentence, g: Grounded, lo: int, hi: int) -> Sp
     end = sent.end
     while end > sent.start and text[end - 1] in '.!?"”’ ':
         end -= 1
+    if lo == hi and word_count(text[a_end:end]) >= 3:
+        # reported speech with its attribution first ("At the debate, Clinton cited X"): the
+        # clause after the cue, past an aside to "that", up to a contrast or a second verb
+        return _span(text, *clause_after(text, a_end, end))
     if a_end <= lo or (lo == hi and word_count(text[sent.start : a_start]) < 3):
         # "X said (that) ...": content runs from the attribution to the sentence end
         s = a_end

@@ -92,6 +92,7 @@ _AGENTLESS = re.compile(
 # reporting verb of the same subject ("X promised A and said B", "..., adding B")
 _CONTENT_STOP = re.compile(
     rf",?\s+(?:but|while|although|though|whereas|even\s+as)\s+|,\s+(?:adding|noting|saying)\b"
+    r"|,\s+(?:who|which|whose)\s"
     rf"|\s+and\s+(?:also\s+)?(?:{_VERB})\b"
 )
 _THAT_AFTER = re.compile(r"[^.;:“”\"]{0,80}?\bthat\b")
@@ -119,7 +120,7 @@ def _span(text: str, s: int, e: int) -> Span:
     return Span(start=s, end=e, text=text[s:e])
 
 
-def _clause_after(text: str, start: int, end: int) -> tuple[int, int]:
+def clause_after(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause reported after its cue: past a time or place aside up to "that", to the end
     of the sentence or the first contrast or second reporting verb."""
     that = _THAT_AFTER.match(text, start, end)
@@ -137,7 +138,7 @@ def _content(text: str, sent: Sentence, attr_start: int, attr_end: int) -> tuple
     lo, hi = sent.start, sent.end
     before = _span(text, lo, attr_start)
     rest = text[attr_end:hi].strip(' .!?"”’')
-    s, e = _clause_after(text, attr_end, hi) if rest else (hi, hi)
+    s, e = clause_after(text, attr_end, hi) if rest else (hi, hi)
     return tuple(f for f in (before, _span(text, s, e)) if f.text)
 
 
@@ -175,7 +176,7 @@ def reported_speech(text: str, sent: Sentence, item: Item) -> Reported | None:
     m = _LEAD.match(body)
     if m is not None:
         spk, cue = at(m, "spk"), at(m, "cue")
-        s, e = _clause_after(text, cue.end, hi)
+        s, e = clause_after(text, cue.end, hi)
         content = _span(text, s, e)
         return Reported(spk, cue, (content,)) if content.text else None
     m = _AGENTLESS.search(body)
