@@ -92,12 +92,13 @@ def content_span(text: str, sent: Sentence, g: Grounded, lo: int, hi: int) -> Sp
         # clause after the cue, past an aside to "that", up to a contrast or a second verb
         return _span(text, *clause_after(text, a_end, end))
     if a_end <= lo or (lo == hi and word_count(text[sent.start : a_start]) < 3):
-        # "X said (that) ...": content runs from the attribution to the sentence end
-        s = a_end
-        m = _LEAD_IN.match(text, s)
-        if m:
-            s = m.end()
-        if lo < hi:  # quoted words: the clause ends at the first break after them
+        # "X said (that) ...": content runs from the attribution (past an aside up to "that")
+        # to a contrast or a second verb, and for quoted words to the first break after them
+        s, end = clause_after(text, a_end, end)
+        if s > lo:  # the "that" is the quote's own: the clause starts at the attribution
+            m = _LEAD_IN.match(text, a_end)
+            s = m.end() if m else a_end
+        if lo < hi:
             brk = _CLAUSE_END.search(text, hi, end)
             if brk:
                 end = brk.start()
