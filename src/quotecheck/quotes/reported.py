@@ -31,7 +31,7 @@ _DET = r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ne|[Tt]wo|[Tt]hree|[
 _NOT_BE = r"(?!(?:is|are|was|were|be|been|has|have|had|will|would)\b)"
 _DESC = (
     rf"(?:{_DET}\s+(?:{_NOT_BE}[\w'’-]+\s+){{0,5}}?{_NOT_BE}[a-z][\w'’-]*"
-    rf"(?:\s+(?:of|for|at|in|with)\s+(?:the\s+)?(?:{_NOT_BE}[\w'’-]+\s+){{0,3}}?{_NOT_BE}[\w'’-]+)?)"
+    rf"(?:\s+(?:of|for|at|in|with|by|from)\s+(?:the\s+)?(?:{_NOT_BE}[\w'’-]+\s+){{0,3}}?{_NOT_BE}[\w'’-]+)?)"
 )
 _PRON = r"(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e)"
 # "State media", "Russian state media", "Trump campaign officials": a name used as an adjective

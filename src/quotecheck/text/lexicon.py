@@ -67,7 +67,7 @@ REPORTING_VERBS = (
     r"reports|recalled|replied|responded|testified|complained|estimated|concluded|emphasized|"
     r"stressed|pointed\s+out|conceded|countered|hopes|hoped|fears|feared|expects|expected|wants|"
     r"wanted|denied|denies|alleged|alleges|vowed|promised|pledged|urged|urges|tweeted|posted|"
-    r"wondered|asked|asks"
+    r"wondered|asked|asks|found|finds|showed|shows"
 )
 
 # -- speakers: pronouns, determiners, roles, kinds, anonymity, relays (newspaper style) -----
