@@ -100,6 +100,12 @@ JsonAliasOpt = Annotated[
     bool, typer.Option("--json", hidden=True, help="Same as --format json (old spelling).")
 ]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write here, not stdout.")]
+OfflineOpt = Annotated[
+    bool,
+    typer.Option(
+        "--offline", help="Never fetch a URL (also QUOTECHECK_OFFLINE=1); feeds use their content."
+    ),
+]
 
 
 def emit(rendered: str, out: Path | None) -> None:

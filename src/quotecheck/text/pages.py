@@ -32,7 +32,8 @@ def page_of(
     source: str = "the article",
 ) -> Page:
     """Text or bytes as a page: HTML (``html=True``, or sniffed when None) is reduced to its
-    article text with metadata; anything else is checked and kept as it is (``meta`` None)."""
+    article text with metadata; anything else is checked and kept as it is, with ``known`` as
+    its metadata (None: nothing known, as for a plain-text file)."""
     if html is None:
         head = data[:5000]
         html = looks_like_html(head.decode("latin-1") if isinstance(head, bytes) else head)
@@ -41,7 +42,7 @@ def page_of(
     text = decode(data, source) if isinstance(data, bytes) else check_text(data)
     if looks_like_html(text):  # a page in an encoding the byte sniff cannot read (UTF-16)
         return read_page(text, url, known=known)
-    return Page(text, None)
+    return Page(text, known)
 
 
 def load_file(path: str | Path) -> Page:
