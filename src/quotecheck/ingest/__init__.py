@@ -13,7 +13,8 @@ from quotecheck.ingest.feeds import (
     entry_page,
     feed_entries,
 )
-from quotecheck.ingest.fetch import (
+from quotecheck.ingest.warc import WARC_SUFFIXES, Capture, Scan, is_warc, scan_warc, warc_page
+from quotecheck.ingest.web import (
     FEED_TYPES,
     HTML_TYPES,
     MAX_REDIRECTS,
@@ -22,7 +23,6 @@ from quotecheck.ingest.fetch import (
     is_url,
     offline_default,
 )
-from quotecheck.ingest.warc import WARC_SUFFIXES, Capture, Scan, is_warc, scan_warc, warc_page
 from quotecheck.schema import ArticleMeta
 from quotecheck.text import Page, load_file, read_page
 
@@ -38,7 +38,7 @@ def fetched_page(got: Fetched) -> Page:
 
 
 def fetch_page(url: str, *, offline: bool = False) -> Page:
-    """Fetch ``url`` (every limit of ``ingest.fetch``) and read it as a page."""
+    """Fetch ``url`` (every limit of ``ingest.web``) and read it as a page."""
     got = fetch(url, accept=HTML_TYPES | FEED_TYPES, offline=offline)
     if got.is_feed:
         raise BadInput(f"{url} is a feed, not a page: give it to quotecheck batch")

@@ -5,7 +5,7 @@ An entry's article is its page (fetched when the batch processes it, unless offl
 or when the page cannot be had, the content the feed carries (``content:encoded``, Atom
 ``content``, else the summary), with a warning saying which. feedparser is only ever handed
 bytes, never a URL or a path, so it opens nothing itself. Imports ``errors``, ``schema``,
-``text`` and ``ingest.fetch``.
+``text`` and ``ingest.web``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from quotecheck.errors import BadInput
-from quotecheck.ingest.fetch import HTML_TYPES, fetch
+from quotecheck.ingest.web import HTML_TYPES, fetch
 from quotecheck.schema import ArticleMeta
 from quotecheck.text import MAX_INPUT, Page, read_page
 
