@@ -12,7 +12,6 @@ Imports ``errors``, ``schema`` and ``text``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -90,37 +89,45 @@ def _why_skipped(record: object) -> str | None:
     return None
 
 
-def _records(fh: object) -> Iterator[tuple[object, object]]:
+_RECORD_TYPES = frozenset({"warcinfo", "response", "resource", "request", "metadata",
+                           "revisit", "conversion", "continuation"})  # fmt: skip
+
+
+def _iterator(fh: object, *, digests: bool = False) -> object:
     from warcio.archiveiterator import ArchiveIterator
 
-    iterator = ArchiveIterator(fh, arc2warc=True)
-    for record in iterator:
-        yield iterator, record
+    return ArchiveIterator(fh, arc2warc=True, check_digests=digests)
 
 
 def scan_warc(path: str | Path) -> Scan:
-    """Every HTML capture of the archive at ``path``, reading headers only."""
-    from warcio.exceptions import ArchiveLoadFailed
-
+    """Every HTML capture of the archive at ``path``, reading headers only. A record that is
+    not a WARC record, or bytes after the last record that are not one, end the scan with
+    ``problem`` set (the captures before it are kept)."""
     path = Path(path)
     scan = Scan()
     try:
+        size = path.stat().st_size
         with path.open("rb") as fh:
-            for iterator, record in _records(fh):
+            iterator = _iterator(fh)
+            for record in iterator:  # type: ignore[attr-defined]
+                if record.rec_type not in _RECORD_TYPES:
+                    raise ValueError(f"a record of no known type at offset {fh.tell()}")
                 why = _why_skipped(record)
                 if why is not None:
                     scan.skipped[why] += 1
                     continue
-                headers = record.rec_headers  # type: ignore[attr-defined]
-                uri = headers.get_header("WARC-Target-URI") or f"{path.name}@{fh.tell()}"
-                charset = _media(record.http_headers.get_header("Content-Type"))[1]  # type: ignore[attr-defined]
+                headers = record.rec_headers
                 offset = iterator.get_record_offset()  # type: ignore[attr-defined]
-                scan.captures.append(
-                    Capture(str(path), offset, uri, _iso(headers.get_header("WARC-Date")), charset)
-                )
+                uri = headers.get_header("WARC-Target-URI") or f"{path.name}@{offset}"
+                charset = _media(record.http_headers.get_header("Content-Type"))[1]
+                date = _iso(headers.get_header("WARC-Date"))
+                scan.captures.append(Capture(str(path), offset, uri, date, charset))
+            end = getattr(iterator, "offset", size)
+            if end < size and fh.seek(end) == end and fh.read(64).strip():
+                raise ValueError(f"{size - end:,} bytes after offset {end:,} are not a record")
     except OSError as err:
         raise BadInput(f"{path}: cannot read ({err.strerror or err})") from err
-    except (ArchiveLoadFailed, ValueError, EOFError) as err:
+    except Exception as err:  # noqa: BLE001 - warcio fails in many ways on damaged bytes
         where = f"after {len(scan.captures)} captures"
         scan.problem = f"{path}: damaged web archive {where} ({err}); the rest is not read"
     return scan
@@ -128,17 +135,23 @@ def scan_warc(path: str | Path) -> Scan:
 
 def warc_page(capture: Capture) -> Page:
     """The article of one capture: its record read from its offset, its payload (HTTP body,
-    de-chunked and decompressed) capped at the size limit, then ``read_page``."""
-    from warcio.exceptions import ArchiveLoadFailed
-
+    de-chunked and decompressed) capped at the size limit and checked against the record's
+    digest (a truncated or altered record is refused), then ``read_page``."""
+    where = f"{capture.path}@{capture.offset}"
     try:
         with open(capture.path, "rb") as fh:
             fh.seek(capture.offset)
-            _, record = next(_records(fh))
-            body = record.content_stream().read(MAX_INPUT + 1)  # type: ignore[attr-defined]
-    except (OSError, StopIteration, ArchiveLoadFailed, ValueError, EOFError) as err:
-        raise BadInput(f"{capture.path}@{capture.offset}: cannot read the record ({err})") from None
+            record = next(iter(_iterator(fh, digests=True)))  # type: ignore[call-overload]
+            body = record.content_stream().read(MAX_INPUT + 1)
+            if len(body) <= MAX_INPUT:
+                record.content_stream().read()  # to the end, so the digest is checked
+            checked = record.digest_checker.passed
+            declared = record.rec_headers.get_header("WARC-Payload-Digest")
+    except Exception as err:  # noqa: BLE001 - OSError, or warcio failing on damaged bytes
+        raise BadInput(f"{where}: cannot read the record ({err or type(err).__name__})") from None
     if len(body) > MAX_INPUT:
         raise BadInput(f"{capture.uri}: the archived page is over the {MAX_INPUT:,}-byte limit")
+    if checked is False or (checked is None and declared):
+        raise BadInput(f"{where}: damaged record ({capture.uri}): its digest does not match")
     known = ArticleMeta(source_url=capture.uri, retrieved=capture.date, origin="warc")
     return read_page(body, capture.uri, known=known, charset=capture.charset)
