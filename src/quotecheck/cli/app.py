@@ -6,14 +6,16 @@ May import every package's face; nothing imports ``cli``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 
 from quotecheck.cli.common import (
+    InputArg,
     JsonAliasOpt,
     OfflineOpt,
     OutOpt,
+    TextJsonOpt,
     clean_errors,
     emit,
     json_alias,
@@ -34,13 +36,8 @@ app = typer.Typer(
 @clean_errors
 @model_options
 def extract(
-    path: Annotated[
-        str, typer.Argument(help="Article file (text or HTML), an http(s) URL, or - for stdin.")
-    ],
-    output_format: Annotated[
-        Literal["text", "json"] | None,
-        typer.Option("--format", "-f", help="text (a table) or json."),
-    ] = None,
+    path: InputArg,
+    output_format: TextJsonOpt = None,
     as_json: JsonAliasOpt = False,
     out: OutOpt = None,
     no_indirect: Annotated[

@@ -12,16 +12,22 @@ from typing import Annotated, Literal
 
 import typer
 
-from quotecheck.cli.common import OfflineOpt, OutOpt, clean_errors, emit, fail, model_options
+from quotecheck.cli.common import (
+    InputArg,
+    OfflineOpt,
+    OutOpt,
+    clean_errors,
+    emit,
+    fail,
+    model_options,
+)
 from quotecheck.llm import LLM, LLMConfig
 
 
 @clean_errors
 @model_options
 def check(
-    article: Annotated[
-        str, typer.Argument(help="The article: text or HTML file, an http(s) URL, or - for stdin.")
-    ],
+    article: InputArg,
     evidence: Annotated[
         list[Path] | None,
         typer.Option(
@@ -41,12 +47,8 @@ def check(
         Literal["json", "markdown", "claimreview"], typer.Option("--format", "-f")
     ] = "json",
     out: OutOpt = None,
-    url: Annotated[
-        str | None, typer.Option(help="Article URL, for ClaimReview (default: the page's).")
-    ] = None,
-    publisher: Annotated[
-        str | None, typer.Option(help="Publisher name, for ClaimReview (default: the site's).")
-    ] = None,
+    url: Annotated[str | None, typer.Option(help="ClaimReview URL (default: the page's).")] = None,
+    publisher: Annotated[str | None, typer.Option(help="ClaimReview publisher (or: site).")] = None,
     top_k: Annotated[int, typer.Option(min=1, max=20, help="Passages per claim.")] = 3,
     no_meaning: Annotated[
         bool, typer.Option("--no-meaning", help="Skip the model's meaning-change judgement.")

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from quotecheck.errors import BadInput
-from quotecheck.ingest.web import HTML_TYPES, fetch
+from quotecheck.ingest.web import HTML_TYPES, fetch, require
 from quotecheck.schema import ArticleMeta
 from quotecheck.text import MAX_INPUT, Page, read_page
 
@@ -59,9 +59,10 @@ def feed_entries(data: bytes, source: str) -> list[FeedEntry]:
     feedparser could not read is refused with its reason."""
     if len(data) > MAX_INPUT:
         raise BadInput(f"{source} is {len(data):,} bytes, over the {MAX_INPUT:,} limit")
-    import feedparser
-
-    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True)
+    feedparser = require("feedparser", "RSS and Atom feeds")
+    parsed = feedparser.parse(  # type: ignore[attr-defined]
+        data, sanitize_html=True, resolve_relative_uris=True
+    )
     if not parsed.entries:
         if parsed.get("bozo") and not parsed.get("version"):
             reason = parsed.get("bozo_exception")

@@ -6,7 +6,7 @@ skipped, never held), and keeps for each HTML capture (a ``response`` record, HT
 offset and reads that one record's payload, capped at the one size limit. So an archive larger
 than memory works: memory grows with the number of captures (a few hundred bytes each), not
 with the archive. What was skipped is counted (not HTML, not status 200, other record types).
-Imports ``errors``, ``schema`` and ``text``.
+Imports ``errors``, ``schema``, ``text`` and ``ingest.web``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from quotecheck.errors import BadInput
+from quotecheck.errors import BadInput, ConfigError
+from quotecheck.ingest.web import media_type, require
 from quotecheck.schema import ArticleMeta
 from quotecheck.text import MAX_INPUT, Page, read_page
 
@@ -64,16 +65,6 @@ def _iso(raw: str | None) -> str | None:
         return raw
 
 
-def _media(value: str | None) -> tuple[str, str | None]:
-    kind, _, params = (value or "").partition(";")
-    charset = None
-    for param in params.split(";"):
-        name, _, val = param.strip().partition("=")
-        if name.lower() == "charset" and val:
-            charset = val.strip().strip("\"'")
-    return kind.strip().lower(), charset
-
-
 def _why_skipped(record: object) -> str | None:
     rec_type = getattr(record, "rec_type", None)
     if rec_type != "response":
@@ -84,7 +75,7 @@ def _why_skipped(record: object) -> str | None:
     status = http.get_statuscode()
     if status != "200":
         return f"status {status}"
-    if _media(http.get_header("Content-Type"))[0] not in _HTML:
+    if media_type(http.get_header("Content-Type"))[0] not in _HTML:
         return "not HTML"
     return None
 
@@ -94,9 +85,8 @@ _RECORD_TYPES = frozenset({"warcinfo", "response", "resource", "request", "metad
 
 
 def _iterator(fh: object, *, digests: bool = False) -> object:
-    from warcio.archiveiterator import ArchiveIterator
-
-    return ArchiveIterator(fh, arc2warc=True, check_digests=digests)
+    archive = require("warcio.archiveiterator", "web archives (WARC)")
+    return archive.ArchiveIterator(fh, arc2warc=True, check_digests=digests)  # type: ignore[attr-defined]
 
 
 def scan_warc(path: str | Path) -> Scan:
@@ -119,7 +109,7 @@ def scan_warc(path: str | Path) -> Scan:
                 headers = record.rec_headers
                 offset = iterator.get_record_offset()  # type: ignore[attr-defined]
                 uri = headers.get_header("WARC-Target-URI") or f"{path.name}@{offset}"
-                charset = _media(record.http_headers.get_header("Content-Type"))[1]
+                charset = media_type(record.http_headers.get_header("Content-Type"))[1]
                 date = _iso(headers.get_header("WARC-Date"))
                 scan.captures.append(Capture(str(path), offset, uri, date, charset))
             end = getattr(iterator, "offset", size)
@@ -127,6 +117,8 @@ def scan_warc(path: str | Path) -> Scan:
                 raise ValueError(f"{size - end:,} bytes after offset {end:,} are not a record")
     except OSError as err:
         raise BadInput(f"{path}: cannot read ({err.strerror or err})") from err
+    except ConfigError:
+        raise
     except Exception as err:  # noqa: BLE001 - warcio fails in many ways on damaged bytes
         where = f"after {len(scan.captures)} captures"
         scan.problem = f"{path}: damaged web archive {where} ({err}); the rest is not read"
@@ -147,6 +139,8 @@ def warc_page(capture: Capture) -> Page:
                 record.content_stream().read()  # to the end, so the digest is checked
             checked = record.digest_checker.passed
             declared = record.rec_headers.get_header("WARC-Payload-Digest")
+    except ConfigError:
+        raise
     except Exception as err:  # noqa: BLE001 - OSError, or warcio failing on damaged bytes
         raise BadInput(f"{where}: cannot read the record ({err or type(err).__name__})") from None
     if len(body) > MAX_INPUT:

@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx2
 
-from quotecheck.errors import BadInput
+from quotecheck.errors import BadInput, ConfigError
 from quotecheck.text import MAX_INPUT
 
 MAX_REDIRECTS = 5
@@ -29,6 +29,18 @@ FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "applicat
                         "application/xml", "text/xml", "application/feed+xml"})  # fmt: skip
 #: set to 1 to forbid every fetch (the same as ``--offline``)
 OFFLINE_ENV = "QUOTECHECK_OFFLINE"
+
+
+def require(module: str, what: str) -> object:
+    """Import an optional dependency of the ``archives`` extra, or say how to get it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ConfigError(
+            f"{what} need the {module} package: pip install 'quotecheck[archives]'"
+        ) from None
 
 
 def _user_agent() -> str:
@@ -86,8 +98,9 @@ def _check_url(url: str) -> None:
         raise BadInput(f"{url}: not an http(s) URL; give a page address or a file")
 
 
-def _media_type(value: str) -> tuple[str, str | None]:
-    kind, _, params = value.partition(";")
+def media_type(value: str | None) -> tuple[str, str | None]:
+    """``text/html; charset=UTF-8`` as (``text/html``, ``UTF-8``)."""
+    kind, _, params = (value or "").partition(";")
     charset = None
     for param in params.split(";"):
         name, _, val = param.strip().partition("=")
@@ -169,7 +182,7 @@ def _accepted(
         raise BadInput(f"{final}: HTTP {response.status_code} {reason}".rstrip())
     if response.status_code != 200:
         raise BadInput(f"{final}: HTTP {response.status_code}, not a page (expected 200)")
-    media, charset = _media_type(response.headers.get("content-type", ""))
+    media, charset = media_type(response.headers.get("content-type", ""))
     if media not in accept:
         wanted = "an HTML page" if accept == HTML_TYPES else "a page or a feed"
         raise BadInput(f"{final}: the server sent {media or 'no content type'}, not {wanted}")
