@@ -247,3 +247,17 @@ def test_jsonl_records_with_html_and_metadata(tmp_path: Path) -> None:
     plain = b.load_page()
     assert plain.text == "Plain words, she said."
     assert plain.meta.title == "B" and plain.meta.authors == ["Jo"]
+
+
+def test_jsonl_url_records_are_fetched_when_processed(tmp_path: Path, site: PageServer) -> None:
+    data = tmp_path / "links.jsonl"
+    rows = [{"id": "s1", "url": site.url("/story/1"), "title": "From the CMS"}]
+    data.write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
+    (article,) = collect([str(data)]).articles
+    assert site.requests == []  # nothing fetched while collecting
+    page = article.load_page()
+    assert page.text.split("\n\n") == PARAGRAPHS
+    assert page.meta.title == "From the CMS" and page.meta.site_name == "The Harbour Gazette"
+    (offline,) = collect([str(data)], offline=True).articles
+    with pytest.raises(BadInput, match="offline"):
+        offline.load_page()
