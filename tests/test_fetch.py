@@ -132,6 +132,8 @@ def test_cli_text_prints_what_the_pipeline_reads(server: PageServer) -> None:
     assert body["metadata"]["source_url"] == server.url("/story")
     res = CliRunner().invoke(app, ["text", server.url("/story")])
     assert res.stdout.rstrip("\n").split("\n\n") == PARAGRAPHS
+    res = CliRunner().invoke(app, ["text", "--json", str(FIXTURE)])  # the old spelling
+    assert json.loads(res.stdout)["text"] == body["text"]
 
 
 def test_cli_errors_are_one_line(server: PageServer) -> None:

@@ -46,6 +46,7 @@ NO_BODY_WARNING = (
     "no article body was found in the page (a fragment or a very short page): "
     "its whole visible text was kept"
 )
+NO_TEXT_WARNING = "the page has no visible text"
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,7 @@ def read_page(
     warnings: tuple[str, ...] = ()
     if not text:
         text = tag_filter_text(markup)
-        warnings = (NO_BODY_WARNING,) if text else ()
+        warnings = (NO_BODY_WARNING,) if text else (NO_TEXT_WARNING,)
     found = _page_meta(doc, markup)
     source = {"source_url": url, "url": url, "origin": "html"}
     meta = merge_meta(known, {**found, "url": found.get("url") or url})
