@@ -110,14 +110,14 @@ def main() -> int:
         results = {"archive_mb": size_mb, "stream": child("stream", archive)}
         results["whole"] = child("whole", archive)
         results["python_only"] = child("whole", Path(__file__))  # the interpreter alone
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), "utf-8")
     s, w = results["stream"], results["whole"]
     print(f"streamed: {s['articles']} articles, scan {s['scan_s']:.1f} s, all read "
           f"{s['seconds']:.1f} s ({1000 * s['cpu_s'] / s['articles']:.1f} ms CPU/article), "
           f"peak RSS {s['peak_rss_mb']:.0f} MB")  # fmt: skip
     print(f"baseline, file read whole: {w['seconds']:.1f} s, peak RSS {w['peak_rss_mb']:.0f} MB")
     print(f"interpreter alone: peak RSS {results['python_only']['peak_rss_mb']:.0f} MB")
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2), "utf-8")
     return 0
 
 
