@@ -166,3 +166,32 @@ def test_cli_extract_a_url(
             assert text[span["start"] : span["end"]] == span["text"]
     sent = json.dumps(fake_server.requests)
     assert "Save 20%" not in sent and "cookies" not in sent
+
+
+def test_one_request_at_a_time_per_host(server: PageServer) -> None:
+    """Four threads fetching slow pages of one host: the server never sees two at once."""
+    import threading
+
+    active, peak = [0], [0]
+    lock = threading.Lock()
+    original = server.routes["/story"]
+
+    class Counting(dict):
+        def get(self, path, default=None):  # type: ignore[no-untyped-def]
+            with lock:
+                active[0] += 1
+                peak[0] = max(peak[0], active[0])
+            import time
+
+            time.sleep(0.05)
+            with lock:
+                active[0] -= 1
+            return original if path.startswith("/story") else super().get(path, default)
+
+    server.routes = Counting(server.routes)
+    threads = [threading.Thread(target=fetch, args=(server.url(f"/story?{i}"),)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(server.requests) == 4 and peak[0] == 1
