@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypedDict, Unpack
 
 from quotecheck.errors import BadInput, ConfigError
 from quotecheck.ingest import (
@@ -303,45 +303,40 @@ def _expand(item: str, how: _Reading, stdin: BinaryIO | None) -> Iterator[Articl
         )
 
 
+class InputOptions(TypedDict, total=False):
+    """How inputs are read: the JSONL fields holding an article's id and text (``a.b`` for
+    nested ones; default ``id``, ``text``), the stream ``-`` stands for (default stdin), and
+    whether fetching is forbidden (default: ``QUOTECHECK_OFFLINE``)."""
+
+    id_field: str
+    text_field: str
+    stdin: BinaryIO | None
+    offline: bool | None
+
+
 def iter_inputs(
-    inputs: Iterable[str],
-    *,
-    id_field: str = "id",
-    text_field: str = "text",
-    stdin: BinaryIO | None = None,
-    offline: bool | None = None,
-    notes: list[str] | None = None,
+    inputs: Iterable[str], *, notes: list[str] | None = None, **options: Unpack[InputOptions]
 ) -> Iterator[Article]:
     """Expand each input (``-``, file, folder, glob, URL, feed, WARC) into articles, in a
-    stable order so a re-run sees the same ids. ``offline`` (default: ``QUOTECHECK_OFFLINE``)
-    forbids every fetch: a URL input becomes a recorded error, a feed entry its feed content.
-    Unknown paths raise :class:`ConfigError` (a usage error)."""
-    how = _Reading(id_field, text_field, offline_default() if offline is None else offline)
+    stable order so a re-run sees the same ids. Offline, a URL input becomes a recorded error
+    and a feed entry its feed content. Unknown paths raise :class:`ConfigError` (a usage error);
+    ``notes`` collects what each input held."""
+    offline = options.get("offline")
+    how = _Reading(
+        options.get("id_field", "id"),
+        options.get("text_field", "text"),
+        offline_default() if offline is None else offline,
+    )
     how.notes = notes if notes is not None else how.notes
     for item in inputs:
-        yield from _expand(item, how, stdin)
+        yield from _expand(item, how, options.get("stdin"))
 
 
-def collect(
-    inputs: Iterable[str],
-    *,
-    id_field: str = "id",
-    text_field: str = "text",
-    stdin: BinaryIO | None = None,
-    offline: bool | None = None,
-) -> Collected:
+def collect(inputs: Iterable[str], **options: Unpack[InputOptions]) -> Collected:
     """All articles of the inputs, duplicates of an id dropped and listed."""
     out = Collected()
     seen: set[str] = set()
-    found = iter_inputs(
-        inputs,
-        id_field=id_field,
-        text_field=text_field,
-        stdin=stdin,
-        offline=offline,
-        notes=out.notes,
-    )
-    for article in found:
+    for article in iter_inputs(inputs, notes=out.notes, **options):
         if article.id in seen:
             out.duplicates.append(article.id)
             continue
