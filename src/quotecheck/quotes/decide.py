@@ -170,7 +170,11 @@ def by_rule(text: str, sents: list[Sentence], item: Item) -> Grounded | None:
         found = reported_speech(text, sents[item.sentence], item)
         if found is None:
             return None
-        return Grounded(item, speaker=found.speaker, cue=found.cue, content=found.content)
+        g = Grounded(item, speaker=found.speaker, cue=found.cue, content=found.content)
+        if found.then is not None:
+            t = found.then
+            g.then = Grounded(item, speaker=t.speaker, cue=t.cue, content=t.content)
+        return g
     label = transcript_label(text, item)
     if label is not None:
         return Grounded(item, speaker=label)
@@ -215,7 +219,7 @@ async def attribute_item(
     ``prev`` is the item before, which a continued quote takes its speaker from."""
     ruled = by_rule(text, sents, item) or continued(text, sents, item, prev)
     if ruled is not None:
-        return ChunkResult([ruled], Usage(), 0, 0)
+        return ChunkResult([ruled] + ([ruled.then] if ruled.then else []), Usage(), 0, 0)
     # at temperature 0 a second correction rarely changes a small model's answer
     attempts = max(1, min(llm.config.attempts, 2))
     check = LenientLast(attempts)

@@ -48,6 +48,7 @@ class Grounded:
     name: str | None = None
     problems: list[str] = field(default_factory=list)
     content: tuple[Span, ...] = ()  # the reported clause, when a rule knows where it lies
+    then: Grounded | None = None  # the same speaker's second attribution in the sentence
 
 
 def _window(sents: list[Sentence], k: int, before: int = 1, after: int = 1) -> tuple[int, int]:

@@ -95,6 +95,12 @@ _CONTENT_STOP = re.compile(
     r"|,\s+(?:who|which|whose)\s"
     rf"|\s+and\s+(?:also\s+)?(?:{_VERB})\b"
 )
+# a second reporting verb of the same speaker, where a reported clause stops: "X promised A and
+# warned that B", "X said A, adding that B"
+_SECOND = re.compile(
+    rf"(?:,?\s+(?:and|but)\s+(?:also\s+)?|,\s+)"
+    rf"(?P<cue>{_VERB}|adding|noting|saying|arguing|warning|insisting|suggesting)\b"
+)
 _THAT_AFTER = re.compile(r"[^.;:“”\"]{0,80}?\bthat\b")
 _ADJUNCT = re.compile(
     r"\s*(?:on\s+\w+|in\s+an?\s+(?:statement|interview|speech|email|letter|tweet)[^,]{0,40}"
@@ -110,6 +116,7 @@ class Reported:
     speaker: Span | None
     cue: Span
     content: tuple[Span, ...]
+    then: Reported | None = None  # a second attribution of the same speaker in the sentence
 
 
 def _span(text: str, s: int, e: int) -> Span:
@@ -140,6 +147,19 @@ def _content(text: str, sent: Sentence, attr_start: int, attr_end: int) -> tuple
     rest = text[attr_end:hi].strip(' .!?"”’')
     s, e = clause_after(text, attr_end, hi) if rest else (hi, hi)
     return tuple(f for f in (before, _span(text, s, e)) if f.text)
+
+
+def _then(text: str, speaker: Span, stop: int, hi: int) -> Reported | None:
+    """The same speaker's second attribution after ``stop``, where the first clause ended."""
+    m = _SECOND.match(text, stop, hi)
+    if m is None:
+        return None
+    cs, ce = m.span("cue")
+    s, e = clause_after(text, ce, hi)
+    content = _span(text, s, e)
+    if len(content.text.split()) < 2:
+        return None
+    return Reported(speaker, Span(start=cs, end=ce, text=text[cs:ce]), (content,))
 
 
 def reported_speech(text: str, sent: Sentence, item: Item) -> Reported | None:
@@ -178,7 +198,7 @@ def reported_speech(text: str, sent: Sentence, item: Item) -> Reported | None:
         spk, cue = at(m, "spk"), at(m, "cue")
         s, e = clause_after(text, cue.end, hi)
         content = _span(text, s, e)
-        return Reported(spk, cue, (content,)) if content.text else None
+        return Reported(spk, cue, (content,), _then(text, spk, e, hi)) if content.text else None
     m = _AGENTLESS.search(body)
     if m is not None:
         group = next(g for g in ("cue", "cue2", "cue3") if m.group(g))
