@@ -146,6 +146,13 @@ def test_dashboard_page_is_escaped_self_contained_and_charted() -> None:
     assert not re.search(r'(src|href)="(https?:)?//', page)
 
 
+def test_the_reports_own_article_block_counts_too() -> None:
+    record = _record("p", [_quote("Q1", speaker_name="Ana", speaker_id="S1")])
+    record["report"]["article"] = {"site_name": "Harbour Post", "published": "2024-07-01"}
+    fig = figures([record])
+    assert list(fig.by_publication) == ["Harbour Post"] and list(fig.by_month) == ["2024-07"]
+
+
 def test_dashboard_without_metadata_says_what_is_missing() -> None:
     page = to_dashboard([_record("x", [_quote("Q1", speaker_name="Ana", speaker_id="S1")])])
     assert "name no publication" in page and "carry no date" in page

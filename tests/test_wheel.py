@@ -44,6 +44,7 @@ def test_wheel_contains_every_prompt(wheel: Path) -> None:
     missing = [t for t in templates if f"quotecheck/prompts/{t}" not in names]
     assert missing == []
     assert "quotecheck/llm/prompts.py" in names and "quotecheck/__init__.py" in names
+    assert "quotecheck/text/learned_cues.tsv" in names  # the lexicon reads it at import
     # the HTML pages' constant CSS/JS (read with importlib.resources at run time)
     for asset in ("output/assets/report.css", "output/assets/report.js",
                   "output/assets/dashboard.css", "service/assets/editor.html",

@@ -18,7 +18,9 @@ from quotecheck.llm import LocalConfig as LocalConfig
 from quotecheck.quotes import extract_quotes as extract_quotes
 from quotecheck.quotes import extract_quotes_async as extract_quotes_async
 from quotecheck.schema import *  # noqa: F403 - the report schema is public as it stands
+from quotecheck.text import Page as Page
 from quotecheck.text import article_text as article_text
+from quotecheck.text import read_page as read_page
 
 __version__ = "0.1.0"
 
@@ -29,6 +31,8 @@ _FACTCHECK = frozenset(
 )
 
 
+# reading URLs, feeds and web archives pulls in the HTTP client: loaded on first use
+_INGEST = frozenset("fetch_page read_input".split())
 # the HTML renderers (the editor's view and the archive dashboard): loaded on first use too
 _OUTPUT = frozenset({"to_dashboard", "to_html"})
 
@@ -38,6 +42,10 @@ def __getattr__(name: str) -> Any:
         from quotecheck import factcheck
 
         return getattr(factcheck, name)
+    if name in _INGEST:
+        from quotecheck import ingest
+
+        return getattr(ingest, name)
     if name in _OUTPUT:
         from quotecheck import output
 
@@ -46,6 +54,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = sorted(
-    {*errors.__all__, *schema.__all__, *_FACTCHECK, *_OUTPUT}
-    | {"LLM", "LLMConfig", "LocalConfig", "article_text", "extract_quotes", "extract_quotes_async"}
+    {*errors.__all__, *schema.__all__, *_FACTCHECK, *_INGEST, *_OUTPUT}
+    | {"LLM", "LLMConfig", "LocalConfig", "Page", "article_text", "read_page"}
+    | {"extract_quotes", "extract_quotes_async"}
 )

@@ -12,7 +12,8 @@ Design, in the order things can go wrong:
   server) stops the whole batch at once with one message. SIGINT/SIGTERM stop cleanly.
 
 Knows nothing of quotes or claims: it runs any ``Processor`` (``batch.processor`` makes the
-default one from the public API). Imports ``schema``, ``errors``, ``output`` and ``batch``.
+default one from the public API). Imports ``schema``, ``errors``, ``text``, ``output`` and
+``batch``.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from quotecheck.batch.progress import ProgressBar
 from quotecheck.errors import FATAL_ERRORS, InvalidOutput
 from quotecheck.output import write_quotes_csv
 from quotecheck.schema import Usage
+from quotecheck.text import Page
 
 
 @dataclass
@@ -48,7 +50,8 @@ class Outcome:
     endpoint_kind: str | None = None
 
 
-Processor = Callable[[Article, str], Awaitable[Outcome]]
+#: processes one article's page (``page.text`` is what offsets index, ``page.meta`` what is known)
+Processor = Callable[[Article, Page], Awaitable[Outcome]]
 
 
 @dataclass
@@ -227,8 +230,9 @@ async def _run(
             except asyncio.QueueEmpty:
                 return
             try:
-                text = article.load()
-                outcome = await process(article, text)
+                # in a thread: loading may fetch a page or read an archive record
+                page = await asyncio.to_thread(article.load_page)
+                outcome = await process(article, page)
             except FATAL_ERRORS as err:
                 summary.fatal = str(err)
                 raise _Stop from err

@@ -12,7 +12,9 @@ import typer
 
 from quotecheck.cli.common import (
     HtmlOpt,
+    InputArg,
     JsonAliasOpt,
+    OfflineOpt,
     OutOpt,
     clean_errors,
     emit,
@@ -34,7 +36,7 @@ app = typer.Typer(
 @clean_errors
 @model_options
 def extract(
-    path: Annotated[str, typer.Argument(help="Article file (text or HTML), or - for stdin.")],
+    path: InputArg,
     output_format: Annotated[
         Literal["text", "json", "html"] | None,
         typer.Option("--format", "-f", help="text (a table), json, or html (the editor's view)."),
@@ -48,31 +50,35 @@ def extract(
     strategy: Annotated[
         str, typer.Option(help="auto | item (one question per quote) | article (one call).")
     ] = "auto",
+    offline: OfflineOpt = False,
     *,
     config: LLMConfig,
 ) -> None:
     """Find every quote in an article with its speaker, cue, anonymity and relay."""
+    from quotecheck.ingest import is_url, read_input
     from quotecheck.output import print_report
     from quotecheck.quotes import extract_quotes
-    from quotecheck.text import read_article
 
-    text = read_article(path)
+    page = read_input(path, offline=offline)
+    text = page.text
     report = extract_quotes(
         text,
-        article_id=None if path == "-" else Path(path).name,
+        article_id=None if path == "-" else path if is_url(path) else Path(path).name,
         llm=LLM(config),
         indirect=not no_indirect,
         strategy=strategy,
+        article=page.meta,
     )
+    report.warnings.extend(page.warnings)
     chosen = json_alias(output_format, as_json, "text")
     if html is not None or chosen == "html":
         from quotecheck.output import to_html
 
-        page = to_html(report, text)
+        view = to_html(report, text)
         if html is not None:
-            emit(page, html)
+            emit(view, html)
     if chosen == "html":
-        emit(page, out)
+        emit(view, out)
     elif chosen == "json":
         emit(report.model_dump_json(indent=2), out)
     elif out is not None:
@@ -93,6 +99,7 @@ def _mount_subcommands() -> None:
     from quotecheck.cli.models import doctor, models_app, serve_llm
     from quotecheck.cli.report import report
     from quotecheck.cli.serve import serve
+    from quotecheck.cli.text import text
 
     app.add_typer(models_app, name="models")
     app.command()(doctor)
@@ -101,6 +108,7 @@ def _mount_subcommands() -> None:
     app.add_typer(cache_app, name="cache")
     app.command()(check)
     app.add_typer(eval_app, name="eval")
+    app.command()(text)
     app.command()(report)
     app.command()(serve)
 

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from quotecheck.cli.common import clean_errors, fail, model_options
+from quotecheck.cli.common import OfflineOpt, clean_errors, fail, model_options
 from quotecheck.errors import BadInput, ConfigError, QuotecheckError
 from quotecheck.llm import LLMConfig
 
@@ -26,7 +26,10 @@ def batch(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output JSONL; re-running resumes it.")],
     inputs: Annotated[
         list[str] | None,
-        typer.Argument(help="Files, folders, globs or JSONL files; '-' reads stdin."),
+        typer.Argument(
+            help="Files, folders, globs, JSONL, http(s) URLs, RSS/Atom feeds (file or URL), "
+            "WARC archives; '-' reads stdin."
+        ),
     ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=1024, help="Concurrency.")] = 4,
     id_field: Annotated[str, typer.Option(help="JSONL field with the article id (a.b ok).")] = "id",
@@ -50,6 +53,7 @@ def batch(
         bool | None,
         typer.Option("--progress/--no-progress", help="Progress bar (default: when a terminal)."),
     ] = None,
+    offline: OfflineOpt = False,
     *,
     config: LLMConfig,
 ) -> None:
@@ -60,9 +64,13 @@ def batch(
         raise fail("give at least one input (file, folder, glob, JSONL, or - for stdin)", 2)
     try:
         price_table = runner.PriceTable.load(prices)
-        collected = runner.collect(inputs, id_field=id_field, text_field=text_field)
+        collected = runner.collect(
+            inputs, id_field=id_field, text_field=text_field, offline=offline or None
+        )
     except (ConfigError, BadInput) as err:
         raise fail(str(err), 2) from err
+    for note in collected.notes:
+        typer.echo(note, err=True)
     if not collected.articles:
         raise fail("no articles found in the inputs", 2)
 

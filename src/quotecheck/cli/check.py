@@ -2,7 +2,7 @@
 
 Thin on purpose: read the article, call ``check_article``, write the chosen format. Library
 errors become one line on stderr with the error's exit code (2 for bad input/usage).
-Imports the faces of ``factcheck``, ``quotes``, ``output``, ``text`` and ``llm``.
+Imports the faces of ``factcheck``, ``ingest``, ``quotes``, ``output`` and ``llm``.
 """
 
 from __future__ import annotations
@@ -12,17 +12,24 @@ from typing import Annotated, Literal
 
 import typer
 
-from quotecheck.cli.common import HtmlOpt, OutOpt, clean_errors, emit, fail, model_options
+from quotecheck.cli.common import (
+    HtmlOpt,
+    InputArg,
+    OfflineOpt,
+    OutOpt,
+    clean_errors,
+    emit,
+    fail,
+    model_options,
+)
 from quotecheck.llm import LLM, LLMConfig
-from quotecheck.schema import QuoteReport
+from quotecheck.schema import ArticleMeta, QuoteReport
 
 
 @clean_errors
 @model_options
 def check(
-    article: Annotated[
-        Path, typer.Argument(help="The article: UTF-8 text or HTML file, or - for stdin.")
-    ],
+    article: InputArg,
     evidence: Annotated[
         list[Path] | None,
         typer.Option(
@@ -43,31 +50,33 @@ def check(
     ] = "json",
     out: OutOpt = None,
     html: HtmlOpt = None,
-    url: Annotated[str | None, typer.Option(help="Article URL, for ClaimReview.")] = None,
-    publisher: Annotated[str | None, typer.Option(help="Publisher name, for ClaimReview.")] = None,
+    url: Annotated[str | None, typer.Option(help="ClaimReview URL (default: the page's).")] = None,
+    publisher: Annotated[str | None, typer.Option(help="ClaimReview publisher (or: site).")] = None,
     top_k: Annotated[int, typer.Option(min=1, max=20, help="Passages per claim.")] = 3,
     no_meaning: Annotated[
         bool, typer.Option("--no-meaning", help="Skip the model's meaning-change judgement.")
     ] = False,
+    offline: OfflineOpt = False,
     *,
     config: LLMConfig,
 ) -> None:
     """Check an article's claims against evidence and its quotes against transcripts."""
     from quotecheck.factcheck import ClaimOptions, QuoteOptions, check_article
+    from quotecheck.ingest import is_url, read_input
     from quotecheck.output import to_claimreview, to_html, to_json, to_markdown
-    from quotecheck.text import read_article
 
     if not evidence and not transcript:
         raise fail("give --evidence PATH and/or --transcript PATH", 2)
-    text = read_article(article)
-    article_id = None if str(article) == "-" else article.stem
+    page = read_input(article, offline=offline)
+    text = page.text
+    article_id = None if article == "-" else article if is_url(article) else Path(article).stem
     llm = LLM(config)
     quotes = None
     if html is not None or output_format == "html":
         # the page marks the quotes too: extract them once here and hand them to the check
-        quotes = _quotes_for_page(text, article_id, llm)
+        quotes = _quotes_for_page(text, article_id, llm, page.meta)
     report = check_article(
-        text,
+        page.text,
         evidence=evidence or None,
         transcripts=transcript or None,
         article_id=article_id,
@@ -75,7 +84,9 @@ def check(
         llm=llm,
         claim_options=ClaimOptions(top_k=top_k),
         quote_options=QuoteOptions(judge_meaning=not no_meaning),
+        article=page.meta,
     )
+    report.warnings.extend(page.warnings)
     if html is not None:
         emit(to_html(report, text, quotes=quotes), html)
     if output_format == "html":
@@ -89,13 +100,15 @@ def check(
     emit(rendered, out)
 
 
-def _quotes_for_page(text: str, article_id: str | None, llm: LLM) -> QuoteReport | None:
+def _quotes_for_page(
+    text: str, article_id: str | None, llm: LLM, meta: ArticleMeta | None
+) -> QuoteReport | None:
     """The article's quote report for the HTML page; None when the model cannot give one (the
     check then runs as it would without a page)."""
     from quotecheck.errors import InvalidOutput
     from quotecheck.quotes import extract_quotes
 
     try:
-        return extract_quotes(text, article_id=article_id, llm=llm)
+        return extract_quotes(text, article_id=article_id, llm=llm, article=meta)
     except InvalidOutput:
         return None

@@ -9,7 +9,7 @@ import functools
 import inspect
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import typer
 
@@ -103,6 +103,20 @@ OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write here, no
 HtmlOpt = Annotated[
     Path | None,
     typer.Option("--html", metavar="PATH", help="Also write the HTML report (one file) here."),
+]
+#: ``--format`` of the commands that print text for people or JSON for programs
+TextJsonOpt = Annotated[
+    Literal["text", "json"] | None, typer.Option("--format", "-f", help="text or json.")
+]
+#: what every command that reads one article takes: a file, a URL, or ``-``
+InputArg = Annotated[
+    str, typer.Argument(help="Article file (text or HTML), an http(s) URL, or - for stdin.")
+]
+OfflineOpt = Annotated[
+    bool,
+    typer.Option(
+        "--offline", help="Never fetch a URL (also QUOTECHECK_OFFLINE=1); feeds use their content."
+    ),
 ]
 
 

@@ -3,7 +3,8 @@
 A record is one line of ``quotecheck batch`` output: ``{"id", "report": QuoteReport,
 "factcheck"?: FactCheckReport}``; error records (``"error"``) are counted as failed articles.
 Where the records say where and when an article appeared (an ``article`` block with
-``site_name``/``publisher`` and ``date``, or the same fields at the top level), the figures are
+``site_name``/``publisher`` and ``date``/``published``: the record's, its report's, or the same
+fields at the top level), the figures are
 also given per publication and per month. Every figure is also a CSV row
 (``table, group, measure, value``). Renders records only: imports nothing of the package but
 the rest of ``output``.
@@ -70,11 +71,12 @@ def _text(span: Any) -> str | None:
 
 def _meta(record: dict) -> tuple[str | None, str | None]:
     """(publication, month) from the record's article block or its top-level fields."""
-    article = record.get("article")
-    article = article if isinstance(article, dict) else {}
+    report = record.get("report") if isinstance(record.get("report"), dict) else {}
+    blocks = [record.get("article"), report.get("article"), record]  # the report's: batch pages
+    blocks = [b for b in blocks if isinstance(b, dict)]
 
     def first(*names: str) -> Any:
-        for source in (article, record):
+        for source in blocks:
             for name in names:
                 value = source.get(name)
                 if isinstance(value, str) and value.strip():

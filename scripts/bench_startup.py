@@ -1,0 +1,107 @@
+"""The first answer in seconds: a fresh ``quotecheck extract`` process against a warm call in a
+running process, for this tree and (optionally) a baseline tree, in one run.
+
+    python scripts/bench_startup.py [--article examples/harbour-bridge.txt] [--runs 3]
+        [--baseline-src PATH/TO/OLD/src] [--json OUT]
+
+Per tree: ``--runs`` fresh processes (``python -m quotecheck extract ARTICLE --format json``),
+the wall time of each, and, in one more process, the same article extracted twice (the second
+call is "warm": model loaded, shared prefix in the server's cache). Also prints the machine's
+prompt and generation tokens/s from llama.cpp's own timings, so figures from different machines
+can be compared. The model must already be assembled (``quotecheck models pull``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+WARM = """
+import json, sys, time, asyncio
+from pydantic import BaseModel
+from quotecheck import LLM, LLMConfig, extract_quotes
+text = open(sys.argv[1], encoding="utf-8").read()
+llm = LLM(LLMConfig.from_env())
+first = extract_quotes(text, llm=llm)
+t0 = time.perf_counter()
+again = extract_quotes(text, llm=llm)
+warm = time.perf_counter() - t0
+class Words(BaseModel):
+    words: list[str]
+msgs = [{"role": "user", "content": "List forty different English nouns.\\n\\n" + text[:3000]}]
+done = asyncio.run(llm.acomplete(msgs, Words, prompt_id="bench", max_tokens=120))
+t = getattr(done, "timings", None) or {}
+u = again.run.usage
+print(json.dumps({"first_in_process_s": first.run.seconds, "warm_s": warm, "calls": u.calls,
+    "prompt_tokens": u.prompt_tokens, "completion_tokens": u.completion_tokens,
+    "quotes": len(again.quotes), "prompt_tps": t.get("prompt_per_second"),
+    "gen_tps": t.get("predicted_per_second")}))
+"""
+
+
+def _env(src: Path | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "QUOTECHECK_"))}
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    return env
+
+
+def _fresh(article: Path, src: Path | None) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "quotecheck", "extract", str(article), "--json"],
+        env=_env(src),
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - t0
+
+
+def _warm(article: Path, src: Path | None) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", WARM, str(article)],
+        env=_env(src),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure(article: Path, runs: int, src: Path | None) -> dict:
+    warm = _warm(article, src)  # also leaves the saved prefix for the fresh runs (if supported)
+    fresh = [_fresh(article, src) for _ in range(runs)]
+    warm["fresh_process_s"] = [round(f, 2) for f in fresh]
+    warm["fresh_median_s"] = round(statistics.median(fresh), 2)
+    warm["fresh_over_warm"] = round(warm["fresh_median_s"] / max(1e-9, warm["warm_s"]), 2)
+    return {k: round(v, 2) if isinstance(v, float) else v for k, v in warm.items()}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--article", type=Path, default=Path("examples/harbour-bridge.txt"))
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--baseline-src", type=Path, help="the src/ folder of the tree to compare")
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    result = {"this tree": measure(args.article, args.runs, None)}
+    if args.baseline_src is not None:
+        result["baseline"] = measure(args.article, args.runs, args.baseline_src)
+        now, then = result["this tree"], result["baseline"]
+        result["warm_speedup"] = round(then["warm_s"] / max(1e-9, now["warm_s"]), 2)
+        result["fresh_speedup"] = round(
+            then["fresh_median_s"] / max(1e-9, now["fresh_median_s"]), 2
+        )
+    print(json.dumps(result, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
