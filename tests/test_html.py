@@ -275,3 +275,16 @@ def test_the_wheel_ships_the_page_assets() -> None:
     assert all((REPO / "src/quotecheck/output/assets" / n).is_file() for n in wanted)
     service = ["editor.html", "editor.css", "editor.js"]
     assert all((REPO / "src/quotecheck/service/assets" / n).is_file() for n in service)
+
+
+def test_article_metadata_titles_the_page_escaped() -> None:
+    from quotecheck.schema import ArticleMeta
+
+    report = _report()
+    report.article = ArticleMeta(
+        title="Pier <news>", site_name="Harbour Post", published="2024-05-02"
+    )
+    page = to_html(report, ARTICLE)
+    parse(page)
+    assert "<title>Quotes: Pier &lt;news&gt;</title>" in page
+    assert "Harbour Post · 2024-05-02" in page

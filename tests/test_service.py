@@ -238,7 +238,8 @@ def test_jobs_routes_and_a_failing_article(served):  # type: ignore[no-untyped-d
     assert lines.headers["content-type"].startswith("application/x-ndjson")
     records = {r["id"]: r for r in map(json.loads, lines.text.splitlines())}
     assert set(records) == {"a1", "a2", "3"}
-    assert records["a1"]["article"] == {"site_name": "Harbour Post", "date": "2024-05-02"}
+    meta = records["a1"]["report"]["article"]
+    assert (meta["site_name"], meta["published"]) == ("Harbour Post", "2024-05-02")
     assert records["a2"]["error"] == "BadInput" and "report" not in records["a2"]
     assert records["3"]["report"]["quotes"][0]["speaker_name"] == "Mayor Ana Lima"
     board = httpx.get(served.url + f"/v1/jobs/{job['id']}/dashboard", headers=AUTH)
@@ -413,5 +414,5 @@ def test_sigkill_mid_job_then_restart_resumes_every_article_exactly_once(tmp_pat
     assert out.read_bytes().count(b"\n") == len(articles)  # the journal itself holds each once
     for record in records:
         assert_correct(record, speakers[record["id"]])
-        assert record["article"] == {"site_name": "Town Crier"}
+        assert record["report"]["article"]["site_name"] == "Town Crier"
     assert "resuming 1 unfinished job" in second.log

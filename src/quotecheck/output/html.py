@@ -238,6 +238,11 @@ def to_html(
         lists += [claims_list(fc, index), fidelity_list(fc)]
     warnings = [*(quotes.warnings if quotes else []), *(fc.warnings if fc else [])]
     runs = [r.run for r in (quotes, fc) if r is not None and r.run is not None]
-    name = title or report.article_id or "article"
+    meta = report.article or (quotes.article if quotes else None)
+    name = title or (meta.title if meta else None) or report.article_id or "article"
+    summary = _summary(quotes, fc)
+    if meta is not None:  # where the article appeared, as text (the page links nowhere)
+        where = " · ".join(v for v in (meta.site_name, meta.published, meta.url) if v)
+        summary += [esc(where)] if where else []
     heading = f"Fact-check: {name}" if fc is not None else f"Quotes: {name}"
-    return page(heading, _summary(quotes, fc), body, aside, lists, warnings, runs)
+    return page(heading, summary, body, aside, lists, warnings, runs)

@@ -100,11 +100,16 @@ def _article_route(path: str, model: type, summary: str) -> Callable:
 )
 async def quotes(body: QuoteRequest, request: Request, format: Format = "json") -> Any:  # noqa: A002
     service = _service(request)
-    text, warnings, changed = await asyncio.to_thread(article_of, body.text, body.html)
+    page, warnings, changed = await asyncio.to_thread(article_of, body.text, body.html)
+    text = page.text
 
     async def work() -> Any:
         return await extract_quotes_async(
-            text, article_id=body.article_id, llm=service.llm, indirect=body.indirect
+            text,
+            article_id=body.article_id,
+            llm=service.llm,
+            indirect=body.indirect,
+            article=page.meta,
         )
 
     report = await _on_model(service, work)
@@ -123,14 +128,15 @@ async def quotes(body: QuoteRequest, request: Request, format: Format = "json") 
 )
 async def check(body: CheckRequest, request: Request, format: Format = "json") -> Any:  # noqa: A002
     service = _service(request)
-    text, _, changed = await asyncio.to_thread(article_of, body.text, body.html)
+    page, _, changed = await asyncio.to_thread(article_of, body.text, body.html)
+    text = page.text
     index = await asyncio.to_thread(_index, body)
     transcripts = transcripts_of(body.transcripts)
 
     async def work() -> Any:
         try:
             quote_report = await extract_quotes_async(
-                text, article_id=body.article_id, llm=service.llm
+                text, article_id=body.article_id, llm=service.llm, article=page.meta
             )
         except InvalidOutput:
             if transcripts:
@@ -143,6 +149,7 @@ async def check(body: CheckRequest, request: Request, format: Format = "json") -
             article_id=body.article_id,
             quotes=quote_report,
             llm=service.llm,
+            article=page.meta,
             claim_options=ClaimOptions(top_k=body.top_k, include_opinions=body.include_opinions),
             quote_options=QuoteOptions(judge_meaning=body.judge_meaning),
         )

@@ -6,7 +6,8 @@ On disk, one folder per job under the jobs folder: ``request.json`` (the article
 before the job is acknowledged: a temp folder renamed into place), ``state.json`` (status and
 times, replaced atomically), and the runner's ``out.jsonl`` / ``out.jsonl.errors.jsonl``. The
 runner skips every id already in ``out.jsonl``, which is what makes a resume exactly-once.
-Imports the faces of ``batch``, ``factcheck``, ``text``, ``errors`` and the rest of ``service``.
+Imports the faces of ``batch``, ``factcheck``, ``schema``, ``errors`` and the rest of
+``service``.
 """
 
 from __future__ import annotations
@@ -27,11 +28,11 @@ from typing import Any
 from quotecheck.batch import Article, BatchOptions, JsonlLog, errors_path, make_processor, run_batch
 from quotecheck.errors import FATAL_ERRORS, QuotecheckError
 from quotecheck.factcheck import EvidenceIndex
+from quotecheck.schema import ArticleMeta
 from quotecheck.service.gate import ModelGate
 from quotecheck.service.metrics import Metrics
 from quotecheck.service.models import JobRequest, JobStatus
 from quotecheck.service.sources import evidence_sources
-from quotecheck.text import article_text
 
 log = logging.getLogger("quotecheck.service")
 UNFINISHED = ("queued", "running", "failed")
@@ -234,16 +235,27 @@ class JobRunner:
                 self._current = None
 
     def _articles(self, request: JobRequest, job_id: str) -> list[Article]:
+        """The job's articles for the runner: HTML is reduced when processed (a bad page fails
+        alone), and what the request says of each article goes into its report's ``article``."""
         out = []
         for art_id, item in zip(request.ids(), request.articles, strict=True):
-            source = f"job {job_id}"
-            if item.html is None:
-                out.append(Article(id=art_id, source=source, text=item.text))
-                continue
-            try:
-                out.append(Article(id=art_id, source=source, text=article_text(item.html)))
-            except QuotecheckError as err:
-                out.append(Article(id=art_id, source=source, problem=str(err)))
+            given = item.meta()
+            meta = None
+            if given:
+                meta = ArticleMeta(
+                    site_name=item.site_name or item.publisher, published=item.date,
+                    url=item.url, title=item.title, origin="html" if item.html else None,
+                )  # fmt: skip
+            html = item.html is not None
+            out.append(
+                Article(
+                    id=art_id,
+                    source=f"job {job_id}",
+                    text=item.html if html else item.text,
+                    html=True if html else None,
+                    meta=meta,
+                )  # fmt: skip
+            )
         return out
 
     async def _run(self, job_id: str) -> None:
@@ -264,9 +276,6 @@ class JobRunner:
         except QuotecheckError as err:
             self.store.update(job_id, status="failed", error=f"evidence: {err}", finished=_now())
             return
-        metas = {
-            i: a.meta() for i, a in zip(request.ids(), request.articles, strict=True) if a.meta()
-        }
         base = make_processor(self.llm, index)
 
         async def process(article: Article, text: str) -> Any:
@@ -279,8 +288,6 @@ class JobRunner:
                 live.failed += 1
                 self.metrics.articles.labels(outcome="failed").inc()
                 raise
-            if article.id in metas:
-                outcome.record["article"] = metas[article.id]
             live.done += 1
             live.quotes += outcome.quotes
             live.claims += outcome.claims

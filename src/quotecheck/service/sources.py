@@ -8,20 +8,33 @@ from __future__ import annotations
 from quotecheck.errors import BadInput
 from quotecheck.factcheck import Source, Transcript, parse_transcript
 from quotecheck.service.models import Document, TranscriptIn
-from quotecheck.text import article_text, check_text, plain_text, prepare_article
+from quotecheck.text import (
+    Page,
+    article_text,
+    check_text,
+    page_of,
+    plain_text,
+    prepare_article,
+)
 
 
-def article_of(text: str | None, html: str | None) -> tuple[str, list[str], bool]:
-    """(the text offsets will index, warnings, whether it differs from what was sent)."""
+def article_of(text: str | None, html: str | None) -> tuple[Page, list[str], bool]:
+    """(the page: the text offsets will index and what the HTML said of the article,
+    warnings, whether the text differs from what was sent)."""
     if html is not None:
-        check_text(html)
-        reduced = article_text(html)
-        if not reduced.strip():
+        page = page_of(html, html=True)
+        if not page.text.strip():
             raise BadInput("the HTML has no article text")
-        return reduced, ["the article was HTML: offsets index its extracted text"], True
+        return (
+            page,
+            ["the article was HTML: offsets index its extracted text", *page.warnings],
+            True,
+        )
     assert text is not None
     prepared, warnings = prepare_article(text)
-    return prepared, warnings, prepared != text
+    if prepared == text:
+        return Page(text, None), warnings, False
+    return page_of(text), warnings, True
 
 
 def evidence_sources(documents: list[Document]) -> list[Source]:
