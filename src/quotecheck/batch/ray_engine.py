@@ -51,7 +51,11 @@ _PING_LIMIT = 120  # half-second waits for a restarting worker before it counts 
 
 def require_ray() -> None:
     """Raise the one-line install hint when Ray is missing (checked without importing it)."""
-    if importlib.util.find_spec("ray") is None:
+    try:
+        found = importlib.util.find_spec("ray") is not None
+    except (ImportError, ValueError):  # a broken or blocked installation
+        found = False
+    if not found:
         raise ConfigError(RAY_INSTALL_HINT)
 
 
