@@ -8,6 +8,7 @@ process, which ends every Ray process it started; nothing is stopped by name.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -75,10 +76,17 @@ class RayHead:
         log = (self.temp_dir / "head.log").open("wb")
         self.proc = subprocess.Popen(
             [
-                str(ray_bin), "start", "--head", "--block", f"--port={self.port}",
-                f"--num-cpus={self.num_cpus}", "--include-dashboard=false",
-                "--disable-usage-stats", f"--ray-client-server-port={self.client_port}",
-                f"--dashboard-agent-listen-port={free_port()}", f"--temp-dir={self.temp_dir}",
+                str(ray_bin),
+                "start",
+                "--head",
+                "--block",
+                f"--port={self.port}",
+                f"--num-cpus={self.num_cpus}",
+                "--include-dashboard=false",
+                "--disable-usage-stats",
+                f"--ray-client-server-port={self.client_port}",
+                f"--dashboard-agent-listen-port={free_port()}",
+                f"--temp-dir={self.temp_dir}",
             ],  # fmt: skip
             env={**os.environ, **RAY_TEST_ENV},
             stdout=log,
@@ -104,8 +112,6 @@ class RayHead:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
         for pid in ray_processes(str(self.temp_dir)):  # a straggler of this head only
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         shutil.rmtree(self.temp_dir, ignore_errors=True)

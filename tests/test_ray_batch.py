@@ -203,8 +203,10 @@ def test_poison_article_fails_once_and_spares_the_rest(driver, server, tmp_path)
 def test_fatal_error_stops_the_ray_run(driver, server, tmp_path):
     articles, _ = make_articles(40)
     out = tmp_path / "ray.jsonl"
+    before = server.outcomes["401"]
     summary, _ = ray_run(articles, out, [config_for(server, api_key="sk-wrong")], jobs=2)
     assert summary.fatal and "API key" in summary.fatal
+    assert server.outcomes["401"] - before <= 4  # the ones in flight, not one per article
     assert summary.exit_code == 1 and (summary.ok, summary.failed) == (0, 0)
     assert not runner.errors_path(out).exists()  # not blamed on the articles
 

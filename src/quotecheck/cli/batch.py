@@ -71,7 +71,7 @@ def batch(
     ] = None,
     engine: Annotated[
         EngineName,
-        typer.Option(help="Where articles are processed: here, or on a Ray cluster (the ray extra)."),
+        typer.Option(help="Where articles are processed: here, or on a Ray cluster (ray extra)."),
     ] = EngineName.local,
     address: Annotated[
         str | None,
