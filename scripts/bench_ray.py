@@ -128,7 +128,7 @@ def main() -> None:
     head = ["run", "engine", "jobs", "articles", "failed", "seconds", "articles_per_min",
             "ms_per_article", "calls"]  # fmt: skip
     print(f"ray.init (private 2-CPU instance): {started:.2f} s; "
-          f"first 1-article run (2 workers start): {first:.2f} s")  # fmt: skip
+          f"first 1-article run (1 worker starts): {first:.2f} s")  # fmt: skip
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in rows:

@@ -293,3 +293,55 @@ def test_cli_private_instance(ray_env, server, tmp_path):
     assert res.returncode == 0, res.stderr
     assert "10 ok, 0 failed" in res.stderr and "engine: ray" in res.stderr
     assert sorted(r["id"] for r in read_jsonl(out)) == sorted(a.id for a in articles)
+
+
+def test_evidence_reaches_the_workers(driver, tmp_path):
+    """``--evidence``: indexed once on the driver, shipped to the workers through Ray's object
+    store, and the records equal the local runner's."""
+    from fakeserver import json_responder
+    from test_batch_evidence import route
+
+    src = tmp_path / "sources"
+    src.mkdir()
+    (src / "minutes.txt").write_text("The council met on Tuesday. The library budget grew.")
+    evidence = runner.load_evidence([src])
+    articles, _ = make_articles(6)
+    fake = FakeOpenAIServer(json_responder(route)).start()
+    try:
+        config = config_for(fake)
+        engine = runner.RayEngine([config], jobs=4, evidence=evidence)
+        out_ray, out_local = tmp_path / "ray.jsonl", tmp_path / "local.jsonl"
+        opts = runner.BatchOptions(out=out_ray, handle_signals=False)
+        ray_summary = asyncio.run(runner.run_engine(articles, engine, opts))
+        llm = runner.build_llm(config, use_cache=False)
+        process = runner.make_processor(llm, evidence)
+        opts = runner.BatchOptions(out=out_local, handle_signals=False)
+        local_summary = asyncio.run(runner.run_batch(articles, process, opts))
+    finally:
+        fake.stop()
+    assert ray_summary.ok == local_summary.ok == 6
+
+    def comparable_with_factcheck(record):
+        factcheck = dict(record["factcheck"])
+        factcheck.pop("run", None)
+        return {**comparable(record), "factcheck": factcheck}
+
+    ray_records = {r["id"]: comparable_with_factcheck(r) for r in read_jsonl(out_ray)}
+    local = {r["id"]: comparable_with_factcheck(r) for r in read_jsonl(out_local)}
+    assert ray_records == local and all("factcheck" in r for r in ray_records.values())
+
+
+def test_cli_unreachable_cluster_is_one_line(ray_env, server, tmp_path):
+    from raycluster import free_port
+
+    data, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    _write_inputs(data, 3)
+    env = {**os.environ, **fake_env(server)}
+    address = f"127.0.0.1:{free_port()}"  # nobody listens there
+    args = [*_cli(), "batch", str(data), "-o", str(out), "--engine", "ray", "--address", address]
+    res = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2, res.stderr
+    assert res.stderr.strip().splitlines() == [
+        f"error: cannot reach the Ray cluster at {address} (Connection refused); "
+        "is `ray start --head` running there?"
+    ]

@@ -29,6 +29,7 @@ import contextlib
 import importlib.util
 import logging
 import os
+import socket
 import sys
 from collections import deque
 from collections.abc import AsyncIterator, Sequence
@@ -46,7 +47,7 @@ RAY_INSTALL_HINT = "--engine ray needs Ray: pip install 'quotecheck[ray]'"
 #: a private instance (no address) stays on this machine's loopback; read when ray is imported
 _LOOPBACK_ENV = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
 _EMBEDDED_MEMORY = 2 * 1024**3  # the 1.5B Q4 weights, KV cache and server, with headroom
-_PING_LIMIT = 120  # half-second waits for a restarting worker before it counts as gone
+_PING_LIMIT = 10  # failed start-ups in a row (it keeps dying) before a worker counts as gone
 
 
 def require_ray() -> None:
@@ -57,6 +58,21 @@ def require_ray() -> None:
         found = False
     if not found:
         raise ConfigError(RAY_INSTALL_HINT)
+
+
+def _check_reachable(address: str, timeout: float = 5.0) -> None:
+    """Fail in seconds, not minutes (Ray keeps retrying), when nothing listens at ``address``."""
+    host_port = address.removeprefix("ray://")
+    host, _, port = host_port.rpartition(":")
+    if address == "auto" or not host or not port.isdigit():
+        return  # "auto" and names Ray resolves itself
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as err:
+        raise ConfigError(
+            f"cannot reach the Ray cluster at {address} ({err.strerror or err}); "
+            "is `ray start --head` running there?"
+        ) from err
 
 
 @dataclass
@@ -135,7 +151,9 @@ class RayEngine:
 
         if ray.is_initialized():
             return ray, False
-        quiet: dict[str, Any] = {"logging_level": logging.WARNING, "log_to_driver": False}
+        if address is not None:
+            _check_reachable(address)
+        quiet: dict[str, Any] = {"logging_level": logging.ERROR, "log_to_driver": False}
         try:
             if address is None:
                 ray.init(address="local", include_dashboard=False, **quiet)

@@ -22,7 +22,7 @@ from typing import Any
 
 from quotecheck.batch.inputs import Article
 from quotecheck.batch.outcome import Failure, Outcome, Processor, attempt, failure
-from quotecheck.batch.processor import close_llm, make_processor
+from quotecheck.batch.processor import batch_config, close_llm, make_processor
 from quotecheck.errors import FATAL_ERRORS
 from quotecheck.llm import LLM, LLMConfig, shared_server
 
@@ -51,8 +51,9 @@ class ArticleWorker:
         if self._lock is None:
             self._lock = asyncio.Lock()
         async with self._lock:
-            if self._process is None:
-                llm = LLM(self._config)
+            if self._process is None:  # the cache folder: the driver's QUOTECHECK_CACHE, else
+                config = self._config  # this node's default (resolved here, not on the driver)
+                llm = LLM(batch_config(config, use_cache=True) if config.use_cache else config)
                 if self._config.endpoint_kind == "embedded":  # load the weights off the loop
                     await asyncio.to_thread(shared_server(self._config.local).start)
                 self._llm, self._process = llm, self._factory(llm, self._evidence)

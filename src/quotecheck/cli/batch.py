@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -146,7 +147,8 @@ def batch(
 
     async def main() -> runner.BatchSummary:
         if ray_opts is not None:
-            configs = [runner.batch_config(c, use_cache=not no_cache) for c in endpoints]
+            # the cache folder is resolved by each worker on its own node (batch_config there)
+            configs = [replace(c, use_cache=not no_cache) for c in endpoints]
             ray_engine = runner.RayEngine(
                 configs, jobs=jobs, options=ray_opts, evidence=evidence_index
             )
