@@ -16,7 +16,8 @@ from quotecheck.batch.processor import (
     load_evidence,
     make_processor,
 )
-from quotecheck.batch.ray_engine import RAY_INSTALL_HINT, RayEngine, RayOptions, require_ray
+from quotecheck.batch.ray_connect import RAY_INSTALL_HINT, require_ray
+from quotecheck.batch.ray_engine import RayEngine, RayOptions
 from quotecheck.batch.runner import (
     BatchOptions,
     BatchSummary,

@@ -19,18 +19,14 @@ poison article (one that crashes its worker) is found and, after ``max_tries`` d
 the errors file once as ``WorkerDied`` while the articles beside it succeed. Fatal errors (bad
 key, unknown model, endpoint down, no model) stop the run as in the local runner.
 
-Imports ``ray`` only inside the engine (the ``[ray]`` extra); ``errors``, ``llm``, ``batch``.
+Imports ``ray`` only once the engine runs (``batch.ray_connect``; the ``[ray]`` extra); also
+``errors``, ``llm`` and ``batch``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
-import logging
-import os
-import socket
-import sys
 from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -38,41 +34,14 @@ from typing import Any
 
 from quotecheck.batch.inputs import Article
 from quotecheck.batch.outcome import Failure, Outcome, error_record, failure
+from quotecheck.batch.ray_connect import connect
 from quotecheck.batch.ray_worker import ArticleWorker, ProcessorFactory
 from quotecheck.batch.runner import Finished
 from quotecheck.errors import ConfigError
 from quotecheck.llm import LLMConfig
 
-RAY_INSTALL_HINT = "--engine ray needs Ray: pip install 'quotecheck[ray]'"
-#: a private instance (no address) stays on this machine's loopback; read when ray is imported
-_LOOPBACK_ENV = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
 _EMBEDDED_MEMORY = 2 * 1024**3  # the 1.5B Q4 weights, KV cache and server, with headroom
 _PING_LIMIT = 10  # failed start-ups in a row (it keeps dying) before a worker counts as gone
-
-
-def require_ray() -> None:
-    """Raise the one-line install hint when Ray is missing (checked without importing it)."""
-    try:
-        found = importlib.util.find_spec("ray") is not None
-    except (ImportError, ValueError):  # a broken or blocked installation
-        found = False
-    if not found:
-        raise ConfigError(RAY_INSTALL_HINT)
-
-
-def _check_reachable(address: str, timeout: float = 5.0) -> None:
-    """Fail in seconds, not minutes (Ray keeps retrying), when nothing listens at ``address``."""
-    host_port = address.removeprefix("ray://")
-    host, _, port = host_port.rpartition(":")
-    if address == "auto" or not host or not port.isdigit():
-        return  # "auto" and names Ray resolves itself
-    try:
-        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
-    except OSError as err:
-        raise ConfigError(
-            f"cannot reach the Ray cluster at {address} ({err.strerror or err}); "
-            "is `ray start --head` running there?"
-        ) from err
 
 
 @dataclass
@@ -142,28 +111,6 @@ class RayEngine:
         return [line]
 
     # -- cluster and workers -------------------------------------------------------------
-    def _connect(self) -> tuple[Any, bool]:
-        address = self.options.address or os.environ.get("RAY_ADDRESS") or None
-        if address is None and "ray" not in sys.modules:
-            os.environ.setdefault(_LOOPBACK_ENV, "0")  # a private instance: loopback only
-        require_ray()
-        import ray
-
-        if ray.is_initialized():
-            return ray, False
-        if address is not None:
-            _check_reachable(address)
-        quiet: dict[str, Any] = {"logging_level": logging.ERROR, "log_to_driver": False}
-        try:
-            if address is None:
-                ray.init(address="local", include_dashboard=False, **quiet)
-            else:
-                ray.init(address=address, **quiet)
-        except (ConnectionError, RuntimeError, ValueError) as err:
-            where = address or "a local instance"
-            raise ConfigError(f"cannot start or reach Ray at {where}: {err}") from err
-        return ray, True
-
     def _start_workers(self, ray: Any, articles: int) -> None:
         cpus = float(ray.cluster_resources().get("CPU", 1.0))
         opts = self.options
@@ -201,7 +148,7 @@ class RayEngine:
 
     # -- the stream ----------------------------------------------------------------------
     async def results(self, todo: list[Article], stop: asyncio.Event) -> AsyncIterator[Finished]:
-        ray, owned = await asyncio.to_thread(self._connect)
+        ray, owned = await asyncio.to_thread(connect, self.options.address)
         try:
             self._start_workers(ray, len(todo))
             async for item in self._dispatch(ray, todo, stop):
