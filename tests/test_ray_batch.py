@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest_fakeserver import FAKE_KEY, FAKE_MODEL, fake_env
-from fakeserver import FakeOpenAIServer, attribution_responder
+from fakeserver import FakeOpenAIServer, Faults, attribution_responder
 from quotecheck import batch as runner
 from quotecheck.llm import LLMConfig
 from raycluster import RAY_TEST_ENV, RayHead, ray_processes
@@ -230,7 +230,8 @@ def test_workers_spread_over_endpoints_within_their_limit(driver, tmp_path):
         return respond
 
     stats = [{"now": 0, "max": 0, "calls": 0} for _ in range(2)]
-    servers = [FakeOpenAIServer(limited(s)).start() for s in stats]
+    faults = Faults(rate_429=0.15, retry_after="0.05")  # workers honour Retry-After too
+    servers = [FakeOpenAIServer(limited(s), faults=faults).start() for s in stats]
     try:
         articles, _ = make_articles(60)
         configs = [config_for(s) for s in servers]
@@ -241,6 +242,7 @@ def test_workers_spread_over_endpoints_within_their_limit(driver, tmp_path):
     assert summary.ok == 60 and engine.stats.workers == 2
     for s in stats:
         assert s["calls"] > 0 and 1 <= s["max"] <= 3  # every endpoint used, none over -j
+    assert sum(s.outcomes["429"] for s in servers) > 0 and summary.failed == 0
 
 
 # -- the CLI as a user runs it ----------------------------------------------------------------
