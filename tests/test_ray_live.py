@@ -62,7 +62,7 @@ def test_each_ray_worker_runs_its_own_embedded_model(tmp_path):
     res = subprocess.run(args, env=env, capture_output=True, text=True, timeout=1500)
     print(res.stderr)  # the summary, for BENCHMARKS.md (shown with -s)
     assert res.returncode == 0, res.stderr
-    assert "engine: ray, 1 workers" in res.stderr and "embedded model in each" in res.stderr
+    assert "engine: ray, 1 worker " in res.stderr and "embedded model in each" in res.stderr
     records = {r["id"]: r for r in read_jsonl(out)}
     assert sorted(records) == sorted(ARTICLES)
     servers = set()

@@ -44,6 +44,10 @@ _EMBEDDED_MEMORY = 2 * 1024**3  # the 1.5B Q4 weights, KV cache and server, with
 _PING_LIMIT = 10  # failed start-ups in a row (it keeps dying) before a worker counts as gone
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
 @dataclass
 class RayOptions:
     """``address``: ``auto`` (the cluster this machine joined with ``ray start``),
@@ -104,10 +108,11 @@ class RayEngine:
         s = self.stats
         if not s.workers:
             return []
-        nodes = f" on {len(s.nodes)} node{'s' * (len(s.nodes) != 1)}" if s.nodes else ""
-        line = f"engine: ray, {s.workers} workers{nodes} ({s.placement})"
+        nodes = f" on {_count(len(s.nodes), 'node')}" if s.nodes else ""
+        line = f"engine: ray, {_count(s.workers, 'worker')}{nodes} ({s.placement})"
         if s.deaths:
-            line += f"; {s.deaths} worker deaths, {len(s.retried)} articles re-sent"
+            line += f"; {_count(s.deaths, 'worker death')}, "
+            line += f"{_count(len(s.retried), 'article')} re-sent"
         return [line]
 
     # -- cluster and workers -------------------------------------------------------------
@@ -132,7 +137,7 @@ class RayEngine:
             for i in range(count):  # an endpoint's -j is split among its workers
                 share = len(range(i % n_end, count, n_end))
                 capacities.append(self.jobs // share + (i // n_end < self.jobs % share))
-            self.stats.placement = f"{n_end} endpoint{'s' * (n_end != 1)}, -j {self.jobs} each"
+            self.stats.placement = f"{_count(n_end, 'endpoint')}, -j {self.jobs} each"
         evidence = ray.put(self.evidence) if self.evidence is not None else None
         resources: dict[str, Any] = {"num_cpus": per, "max_restarts": -1, "max_task_retries": 0}
         if self.embedded:
