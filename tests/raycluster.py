@@ -38,17 +38,31 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def ray_processes(marker: str) -> list[int]:
-    """Pids whose command line contains ``marker`` (e.g. ``ray::ArticleWorker``)."""
+def _cmdline(pid: int | str) -> str:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return ""
+    return raw.replace(b"\0", b" ").decode(errors="replace")
+
+
+def _parent(pid: int | str) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rpartition(")")[2].split()[1])  # the field after the state
+
+
+def ray_processes(marker: str, parent_marker: str | None = None) -> list[int]:
+    """Pids whose command line contains ``marker`` (e.g. ``ray::ArticleWorker``) and, when
+    given, whose parent's contains ``parent_marker`` (a head's temp folder: its raylet)."""
     found = []
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
+        if not entry.name.isdigit() or marker not in _cmdline(entry.name):
             continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if marker in cmdline:
+        parent = _parent(entry.name)
+        if parent_marker is None or (parent and parent_marker in _cmdline(parent)):
             found.append(int(entry.name))
     return found
 

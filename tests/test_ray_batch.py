@@ -137,7 +137,7 @@ def test_ray_gives_the_local_runners_records(driver, server, local_records, tmp_
     assert (again.ok, again.skipped, again.usage.calls) == (0, N, 0)
 
 
-def test_killed_worker_loses_nothing(driver, server, local_records, tmp_path):
+def test_killed_worker_loses_nothing(head, driver, server, local_records, tmp_path):
     articles, _ = make_articles(N)
     out = tmp_path / "ray.jsonl"
     killed: list[int] = []
@@ -149,7 +149,7 @@ def test_killed_worker_loses_nothing(driver, server, local_records, tmp_path):
             lines = out.read_bytes().count(b"\n") if out.exists() else 0
             if lines >= 40:
                 seen_midway.append(lines)
-                pids = ray_processes("ray::ArticleWorker")
+                pids = ray_processes("ray::ArticleWorker", str(head.temp_dir))  # ours only
                 if pids:
                     os.kill(pids[0], signal.SIGKILL)
                     killed.append(pids[0])
@@ -347,3 +347,30 @@ def test_cli_unreachable_cluster_is_one_line(ray_env, server, tmp_path):
         f"error: cannot reach the Ray cluster at {address} (Connection refused); "
         "is `ray start --head` running there?"
     ]
+
+
+def test_cli_sigint_stops_cleanly_and_resumes(head, tmp_path):
+    slow = FakeOpenAIServer(attribution_responder(), latency=0.1).start()
+    try:
+        data, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+        articles = _write_inputs(data, 40)
+        env = {**os.environ, **fake_env(slow), "QUOTECHECK_CACHE": str(tmp_path / "c")}
+        args = [*_cli(), "batch", str(data), "-o", str(out), "-j", "2", "--no-progress",
+                "--engine", "ray", "--address", head.address]  # fmt: skip
+        proc = subprocess.Popen(args, env=env, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if out.exists() and out.read_bytes().count(b"\n") >= 5:
+                break
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, err.decode()
+        assert "interrupted" in err.decode() and "Traceback" not in err.decode()
+        assert out.read_bytes().endswith(b"\n")
+        again = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+        assert again.returncode == 0, again.stderr
+    finally:
+        slow.stop()
+    ids = [r["id"] for r in read_jsonl(out)]
+    assert sorted(ids) == sorted(a.id for a in articles)
