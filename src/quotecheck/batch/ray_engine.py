@@ -180,7 +180,10 @@ class RayEngine:
                 if not (pending or suspects or inflight):
                     return
                 if not any(s.state != "dead" for s in self.slots):
-                    message = "every Ray worker died; see the Ray logs (ray logs --help)"
+                    message = (
+                        "every Ray worker died; see the Ray logs on the nodes "
+                        "(/tmp/ray/session_latest/logs)"
+                    )
                     yield todo[0], Failure(record={}, fatal=message)
                     return
                 waiting = {stopper, *inflight, *control}
@@ -198,7 +201,8 @@ class RayEngine:
                             yield item
             # stopped: cancel what runs; whatever already finished is still handed over
             for _, _, ref in inflight.values():
-                ray.cancel(ref)
+                with contextlib.suppress(Exception):  # finished meanwhile, or its worker gone
+                    ray.cancel(ref)
             if inflight:
                 await asyncio.wait(set(inflight), timeout=10)
             for fut, (_, article, _) in inflight.items():
