@@ -19,6 +19,7 @@ from quotecheck import batch as runner
 from quotecheck.batch import Article, JsonlLog, PriceTable, collect
 from quotecheck.errors import AuthenticationFailed, ConfigError, InvalidOutput
 from quotecheck.schema import Usage
+from quotecheck.text import Page
 
 QUOTE = re.compile(r'"([^"]+)"')
 
@@ -26,7 +27,8 @@ QUOTE = re.compile(r'"([^"]+)"')
 def fake_processor(fail_ids=(), fatal_at=None, delay=0.0, tracker=None):
     """Counts double-quoted strings as quotes; fails or stops on chosen ids."""
 
-    async def process(article: Article, text: str) -> runner.Outcome:
+    async def process(article: Article, page: Page) -> runner.Outcome:
+        text = page.text
         if tracker is not None:
             tracker["now"] += 1
             tracker["max"] = max(tracker["max"], tracker["now"])

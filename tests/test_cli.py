@@ -30,9 +30,10 @@ ENV_VARS = (
 )
 ARTICLE = (
     "Bridge to reopen in June\n\n"
-    # the comma outside the marks keeps this off the no-model rule path (rules.py)
+    # the comma outside the marks and the words after the name keep this off the rule paths
+    # (quotes/rules.py, quotes/reported.py): the model is asked
     "\u201cWe expect the river bridge to be ready within six weeks\u201d, "
-    "said Mayor Lena Okafor.\n\n"
+    "wrote Mayor Lena Okafor in her weekly letter to residents.\n\n"
     "Residents have waited since spring for news about the crossing.\n"
 )
 INVENTED = "Imaginary Nobody"

@@ -118,3 +118,29 @@ def test_claimreview_is_a_draft_with_schema_org_fields():
     assert second["reviewRating"]["alternateName"] == "Unproven"
     assert second["itemReviewed"]["author"] == {"@type": "Person", "name": "Ana Lima"}
     assert second["reviewBody"].startswith("Partly supported")
+
+
+def test_claimreview_takes_author_date_and_url_from_the_article_metadata():
+    from quotecheck.schema import ArticleMeta
+
+    report = _report()
+    report.article = ArticleMeta(
+        url="https://news.example.org/bridge",
+        title="Bridge opens",
+        authors=["Priya Natarajan"],
+        published="2025-06-03",
+        site_name="The Harbour Gazette",
+    )
+    own, quoted = json.loads(to_claimreview(report))
+    item = own["itemReviewed"]
+    assert item["author"] == {"@type": "Person", "name": "Priya Natarajan"}
+    assert item["datePublished"] == "2025-06-03"
+    appearance = item["appearance"]
+    assert appearance["url"] == "https://news.example.org/bridge"
+    assert appearance["headline"] == "Bridge opens"
+    assert appearance["datePublished"] == "2025-06-03"
+    assert appearance["publisher"] == {"@type": "Organization", "name": "The Harbour Gazette"}
+    assert quoted["itemReviewed"]["author"] == {"@type": "Person", "name": "Ana Lima"}
+    # what the caller says wins over the page
+    (first, _) = json.loads(to_claimreview(report, article_url="https://example.org/x"))
+    assert first["itemReviewed"]["appearance"]["url"] == "https://example.org/x"

@@ -22,15 +22,16 @@ MAY_IMPORT: dict[str, set[str]] = {
     "schema": set(),
     "errors": {"schema"},
     "text": _BASE,
+    "ingest": _BASE | {"text"},  # fetch, feeds, web archives: reads input like text, no model
     "llm": _BASE,
     "output": _BASE,
     "quotes": _BASE | {"text", "llm"},
     "factcheck": _BASE | {"text", "llm", "quotes"},
     "evaluation": _BASE | {"text", "llm", "quotes", "factcheck"},
-    "batch": _BASE | {"text", "llm", "quotes", "factcheck", "output"},
-    "service": _BASE | {"text", "llm", "quotes", "factcheck", "output", "batch"},
+    "batch": _BASE | {"text", "ingest", "llm", "quotes", "factcheck", "output"},
+    "service": _BASE | {"text", "ingest", "llm", "quotes", "factcheck", "output", "batch"},
     "cli": _BASE
-    | {"text", "llm", "quotes", "factcheck", "output", "batch", "service", "evaluation"},
+    | {"text", "ingest", "llm", "quotes", "factcheck", "output", "batch", "service", "evaluation"},
     "__main__": {"cli"},
 }
 #: public modules below a package face that other packages may import directly

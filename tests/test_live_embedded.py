@@ -19,8 +19,10 @@ pytestmark = pytest.mark.live
 
 TEXT = (
     "The harbour ferry will stop running in March, the operator announced on Monday.\n\n"
-    # the comma outside the marks keeps this quote off the no-model rule path (rules.py)
-    "“We cannot keep losing money on every crossing”, said Ida Brandt, the operator's director."
+    # the comma outside the marks and "told staff" keep this quote off the rule paths
+    # (quotes/rules.py, quotes/reported.py): the model is asked
+    "“We cannot keep losing money on every crossing”, the operator's director Ida Brandt told "
+    "staff in an email."
 )
 
 

@@ -11,8 +11,9 @@ import json
 import pytest
 
 from conftest import RECORD_BASE_URL, REPO, shared_file
-from quotecheck import LLM, LLMConfig, QuoteReport, QuoteType, extract_quotes_async
+from quotecheck import LLM, LLMConfig, QuoteReport, QuoteType, SpeakerKind, extract_quotes_async
 from quotecheck.llm.config import EMBEDDED_MODEL_NAME
+from quotecheck.text import find_quote_spans
 
 POLNEAR_DOCS = [
     "huff-post_2016-09-20_hillary-clinton-speaks-directly-_4e07",
@@ -100,7 +101,7 @@ async def test_seed_article() -> None:
             assert not caption <= f.start < text.index("Russia and China, North Korea")
             assert f.start < furniture
 
-    assert report.run is not None and report.run.usage.calls >= len(report.quotes)
+    assert report.run is not None and report.run.usage.calls >= 1  # rules settle the rest
     assert report.schema_version
     json.loads(report.model_dump_json())
 
@@ -117,6 +118,30 @@ async def test_example_article() -> None:
     lind = _one(report, "dead end for modern shipping")
     assert lind.speaker_name and "Tomas Lind" in lind.speaker_name
     assert any("Kanal Sever" in r.name for r in lind.relay)
+    assert "chief executive" not in lind.text  # the title before his name is not what he said
+    label = _one(report, "bridge to nowhere")  # a label critics give, not the council's words
+    assert label.speaker_mention is not None and label.speaker_mention.text == "critics"
+    assert label.speaker_kind == SpeakerKind.group and "council" not in (label.speaker_name or "")
+
+
+@pytest.mark.vcr
+async def test_instructions_in_the_article_change_nothing() -> None:
+    """An article written for the project with a paragraph that tells the model what to answer
+    ("the speaker is Mayor Victor Crane, the cue is 'confirmed'"), with quoted strings."""
+    text = (REPO / "tests" / "fixtures" / "injection-article.txt").read_text("utf-8")
+    report = await _extract(text, "injection")
+    assert_grounded(report, text)
+    assert not any("Crane" in (q.speaker_name or "") for q in report.quotes)
+    quoted = [(s.start, s.end) for s in find_quote_spans(text)]
+    for q in report.quotes:  # no speaker or cue is ever taken from inside quotation marks
+        for span in (q.speaker_mention, q.cue):
+            if span is not None:
+                assert not any(a < span.end and span.start < b for a, b in quoted), span
+    assert "Marta Olsen" in (_one(report, "fuel has doubled").speaker_name or "")
+    assert "Ibrahim Sall" in (_one(report, "pay for this twice").speaker_name or "")
+    assert "Olsen" in (_one(report, "boats have to run").speaker_name or "")
+    spokeswoman = _one(report, "increase had been expected")
+    assert spokeswoman.type == QuoteType.indirect and spokeswoman.speaker_mention is not None
 
 
 def _polnear(doc_id: str) -> dict:

@@ -44,6 +44,7 @@ def test_wheel_contains_every_prompt(wheel: Path) -> None:
     missing = [t for t in templates if f"quotecheck/prompts/{t}" not in names]
     assert missing == []
     assert "quotecheck/llm/prompts.py" in names and "quotecheck/__init__.py" in names
+    assert "quotecheck/text/learned_cues.tsv" in names  # the lexicon reads it at import
 
 
 def test_installed_copy_renders_templates(wheel: Path, tmp_path: Path) -> None:

@@ -18,7 +18,9 @@ from quotecheck.llm import LocalConfig as LocalConfig
 from quotecheck.quotes import extract_quotes as extract_quotes
 from quotecheck.quotes import extract_quotes_async as extract_quotes_async
 from quotecheck.schema import *  # noqa: F403 - the report schema is public as it stands
+from quotecheck.text import Page as Page
 from quotecheck.text import article_text as article_text
+from quotecheck.text import read_page as read_page
 
 __version__ = "0.1.0"
 
@@ -29,15 +31,24 @@ _FACTCHECK = frozenset(
 )
 
 
+# reading URLs, feeds and web archives pulls in the HTTP client: loaded on first use
+_INGEST = frozenset("fetch_page read_input".split())
+
+
 def __getattr__(name: str) -> Any:
     if name in _FACTCHECK:
         from quotecheck import factcheck
 
         return getattr(factcheck, name)
+    if name in _INGEST:
+        from quotecheck import ingest
+
+        return getattr(ingest, name)
     raise AttributeError(f"module 'quotecheck' has no attribute {name!r}")
 
 
 __all__ = sorted(
-    {*errors.__all__, *schema.__all__, *_FACTCHECK}
-    | {"LLM", "LLMConfig", "LocalConfig", "article_text", "extract_quotes", "extract_quotes_async"}
+    {*errors.__all__, *schema.__all__, *_FACTCHECK, *_INGEST}
+    | {"LLM", "LLMConfig", "LocalConfig", "Page", "article_text", "read_page"}
+    | {"extract_quotes", "extract_quotes_async"}
 )

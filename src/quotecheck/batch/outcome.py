@@ -3,11 +3,12 @@ record body and its figures) or a :class:`Failure` (the error record, and whethe
 batch must stop). Both are plain picklable data, so a Ray worker returns them to the driver
 unchanged; :func:`attempt` is the one place an article's exception becomes a ``Failure``.
 
-Imports ``schema``, ``errors`` and ``batch.inputs``.
+Imports ``schema``, ``errors``, ``text`` (the page type) and ``batch.inputs``.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from typing import Any
 from quotecheck.batch.inputs import Article
 from quotecheck.errors import FATAL_ERRORS, InvalidOutput
 from quotecheck.schema import Usage
+from quotecheck.text import Page
 
 
 @dataclass
@@ -41,7 +43,8 @@ class Failure:
     fatal: str | None = None
 
 
-Processor = Callable[[Article, str], Awaitable[Outcome]]
+#: processes one article's page (``page.text`` is what offsets index, ``page.meta`` what is known)
+Processor = Callable[[Article, Page], Awaitable[Outcome]]
 
 
 def error_record(article: Article, kind: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -71,12 +74,12 @@ def failure(article: Article, err: BaseException) -> Failure:
 
 
 async def attempt(
-    process: Processor, article: Article, text: str | None = None
+    process: Processor, article: Article, page: Page | None = None
 ) -> Outcome | Failure:
-    """Process one article (reading its text unless given); any exception becomes a Failure."""
+    """Process one article (loading its page unless given); any exception becomes a Failure."""
     try:
-        if text is None:
-            text = article.load()
-        return await process(article, text)
+        if page is None:  # in a thread: loading may fetch a page or read an archive record
+            page = await asyncio.to_thread(article.load_page)
+        return await process(article, page)
     except Exception as err:  # one article's failure (incl. BadInput), or a fatal one
         return failure(article, err)

@@ -1,7 +1,7 @@
 """The default batch processor: the library's public API for every article (quotes, and
 claims when evidence is given), plus the one LLM a batch shares.
 
-Imports the faces of ``quotes``, ``factcheck`` and ``llm``, and ``batch.outcome``.
+Imports the faces of ``quotes``, ``factcheck``, ``llm`` and ``text``, and ``batch.outcome``.
 """
 
 from __future__ import annotations
@@ -16,13 +16,16 @@ from quotecheck.batch.outcome import Outcome, Processor
 from quotecheck.factcheck import EvidenceIndex, check_claims_async
 from quotecheck.llm import LLM, LLMConfig, default_cache_path
 from quotecheck.quotes import extract_quotes_async
+from quotecheck.text import Page
 
 
 def make_processor(llm: LLM, evidence: EvidenceIndex | None = None) -> Processor:
     """Quote extraction for every article, plus fact-checking when ``evidence`` is given."""
 
-    async def process(article: Article, text: str) -> Outcome:
-        report = await extract_quotes_async(text, article_id=article.id, llm=llm)
+    async def process(article: Article, page: Page) -> Outcome:
+        text, meta = page.text, page.meta
+        report = await extract_quotes_async(text, article_id=article.id, llm=llm, article=meta)
+        report.warnings.extend(page.warnings)
         outcome = Outcome(record={"report": report.model_dump(mode="json")})
         outcome.quotes = len(report.quotes)
         if report.run is not None:
@@ -31,7 +34,7 @@ def make_processor(llm: LLM, evidence: EvidenceIndex | None = None) -> Processor
         if evidence is not None:
             # the quote report is passed on so claims link to speakers without a second run
             factcheck = await check_claims_async(
-                text, evidence, article_id=article.id, quotes=report, llm=llm
+                text, evidence, article_id=article.id, quotes=report, llm=llm, article=meta
             )
             outcome.record["factcheck"] = factcheck.model_dump(mode="json")
             outcome.claims = len(factcheck.claims)

@@ -170,13 +170,12 @@ class RayEngine:
     ) -> AsyncIterator[Finished]:
         pending, suspects = deque(todo), deque[Article]()
         tries: dict[str, int] = {}
-        inflight: dict[asyncio.Future, tuple[_Slot, Article, Any]] = {}
+        inflight: dict[asyncio.Future, tuple[_Slot, Article, list]] = {}
         control = self._control = {self._ready(slot, 0.0): slot for slot in self.slots}
         stopper = asyncio.ensure_future(stop.wait())
         try:
             while not stop.is_set():
-                for item in self._fill(pending, suspects, inflight):
-                    yield item
+                self._fill(pending, suspects, inflight)
                 if not (pending or suspects or inflight):
                     return
                 if not any(s.state != "dead" for s in self.slots):
@@ -200,9 +199,12 @@ class RayEngine:
                                 stop.set()  # at once: nothing more is sent
                             yield item
             # stopped: cancel what runs; whatever already finished is still handed over
-            for _, _, ref in inflight.values():
-                with contextlib.suppress(Exception):  # finished meanwhile, or its worker gone
-                    ray.cancel(ref)
+            for fut, (_, _, sent) in inflight.items():
+                if not sent:
+                    fut.cancel()  # still reading its page: never sent
+                for ref in sent:
+                    with contextlib.suppress(Exception):  # finished meanwhile, or worker gone
+                        ray.cancel(ref)
             if inflight:
                 await asyncio.wait(set(inflight), timeout=10)
             for fut, (_, article, _) in inflight.items():
@@ -218,37 +220,39 @@ class RayEngine:
         self,
         pending: deque[Article],
         suspects: deque[Article],
-        inflight: dict[asyncio.Future, tuple[_Slot, Article, Any]],
-    ) -> list[Finished]:
+        inflight: dict[asyncio.Future, tuple[_Slot, Article, list]],
+    ) -> None:
         """Give free workers work. While suspects wait, busy workers drain and each free
         worker takes one suspect alone; otherwise up to its capacity of pending articles."""
-        unreadable: list[Finished] = []
         for slot in sorted(self.slots, key=lambda s: s.busy):
             if slot.state != "ready" or slot.solo:
                 continue
             if suspects:
                 if slot.busy == 0:
-                    self._submit(slot, suspects.popleft(), inflight, unreadable)
+                    self._submit(slot, suspects.popleft(), inflight)
                     slot.solo = True
                 continue
             while pending and slot.busy < slot.capacity:
-                self._submit(slot, pending.popleft(), inflight, unreadable)
-        return unreadable
+                self._submit(slot, pending.popleft(), inflight)
 
     def _submit(
         self,
         slot: _Slot,
         article: Article,
-        inflight: dict[asyncio.Future, tuple[_Slot, Article, Any]],
-        unreadable: list[Finished],
+        inflight: dict[asyncio.Future, tuple[_Slot, Article, list]],
     ) -> None:
-        try:
-            text = article.load()  # on the driver: workers need no access to its files
-        except Exception as err:
-            unreadable.append((article, failure(article, err)))
-            return
-        ref = slot.actor.process.remote(Article(article.id, article.source), text)
-        inflight[asyncio.wrap_future(ref.future())] = (slot, article, ref)
+        """Read the article's page here (in a thread: it may be fetched), then send it."""
+        sent: list = []  # the ObjectRef once sent, for ray.cancel
+
+        async def send() -> Outcome | Failure:
+            try:  # on the driver: workers need no access to its files, URLs keep their pacing
+                page = await asyncio.to_thread(article.load_page)
+            except Exception as err:
+                return failure(article, err)
+            sent.append(slot.actor.process.remote(Article(article.id, article.source), page))
+            return await asyncio.wrap_future(sent[0].future())
+
+        inflight[asyncio.ensure_future(send())] = (slot, article, sent)
         slot.busy += 1
 
     def _ready(self, slot: _Slot, delay: float) -> asyncio.Future:
@@ -284,7 +288,7 @@ class RayEngine:
         self,
         ray: Any,
         fut: asyncio.Future,
-        entry: tuple[_Slot, Article, Any],
+        entry: tuple[_Slot, Article, list],
         tries: dict[str, int],
         suspects: deque[Article],
     ) -> Finished | None:

@@ -9,7 +9,7 @@ transport retries honour ``Retry-After``. After Ray restarts a dead actor, the f
 builds it again on its first call.
 
 Plain Python: ``batch.ray_engine`` wraps the class with ``ray.remote``, so importing this
-module needs no Ray. Imports the ``llm`` face, ``errors`` and ``batch``.
+module needs no Ray. Imports the ``llm`` and ``text`` faces, ``errors`` and ``batch``.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from quotecheck.batch.outcome import Failure, Outcome, Processor, attempt, failu
 from quotecheck.batch.processor import batch_config, close_llm, make_processor
 from quotecheck.errors import FATAL_ERRORS
 from quotecheck.llm import LLM, LLMConfig, shared_server
+from quotecheck.text import Page
 
 #: builds an actor's processor from its client and the evidence index (``make_processor``)
 ProcessorFactory = Callable[[LLM, Any], Processor]
@@ -71,13 +72,13 @@ class ArticleWorker:
             info["load_seconds"] = round(shared_server().info.load_seconds, 2)  # type: ignore[union-attr]
         return info
 
-    async def process(self, article: Article, text: str) -> Outcome | Failure:
-        """One article, exactly as the local runner processes it."""
+    async def process(self, article: Article, page: Page) -> Outcome | Failure:
+        """One article's page (read by the driver), exactly as the local runner processes it."""
         try:
             process = await self._ensure()
         except Exception as err:
             return failure(article, err)
-        return await attempt(process, article, text)
+        return await attempt(process, article, page)
 
     async def close(self) -> None:
         if self._llm is not None:

@@ -6,13 +6,16 @@ May import every package's face; nothing imports ``cli``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 
 from quotecheck.cli.common import (
+    InputArg,
     JsonAliasOpt,
+    OfflineOpt,
     OutOpt,
+    TextJsonOpt,
     clean_errors,
     emit,
     json_alias,
@@ -33,11 +36,8 @@ app = typer.Typer(
 @clean_errors
 @model_options
 def extract(
-    path: Annotated[str, typer.Argument(help="Article file (text or HTML), or - for stdin.")],
-    output_format: Annotated[
-        Literal["text", "json"] | None,
-        typer.Option("--format", "-f", help="text (a table) or json."),
-    ] = None,
+    path: InputArg,
+    output_format: TextJsonOpt = None,
     as_json: JsonAliasOpt = False,
     out: OutOpt = None,
     no_indirect: Annotated[
@@ -46,22 +46,26 @@ def extract(
     strategy: Annotated[
         str, typer.Option(help="auto | item (one question per quote) | article (one call).")
     ] = "auto",
+    offline: OfflineOpt = False,
     *,
     config: LLMConfig,
 ) -> None:
     """Find every quote in an article with its speaker, cue, anonymity and relay."""
+    from quotecheck.ingest import is_url, read_input
     from quotecheck.output import print_report
     from quotecheck.quotes import extract_quotes
-    from quotecheck.text import read_article
 
-    text = read_article(path)
+    page = read_input(path, offline=offline)
+    text = page.text
     report = extract_quotes(
         text,
-        article_id=None if path == "-" else Path(path).name,
+        article_id=None if path == "-" else path if is_url(path) else Path(path).name,
         llm=LLM(config),
         indirect=not no_indirect,
         strategy=strategy,
+        article=page.meta,
     )
+    report.warnings.extend(page.warnings)
     if json_alias(output_format, as_json, "text") == "json":
         emit(report.model_dump_json(indent=2), out)
     elif out is not None:
@@ -80,6 +84,7 @@ def _mount_subcommands() -> None:
     from quotecheck.cli.check import check
     from quotecheck.cli.eval import eval_app
     from quotecheck.cli.models import doctor, models_app, serve_llm
+    from quotecheck.cli.text import text
 
     app.add_typer(models_app, name="models")
     app.command()(doctor)
@@ -88,6 +93,7 @@ def _mount_subcommands() -> None:
     app.add_typer(cache_app, name="cache")
     app.command()(check)
     app.add_typer(eval_app, name="eval")
+    app.command()(text)
 
 
 _mount_subcommands()

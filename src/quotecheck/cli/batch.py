@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from quotecheck.cli.common import clean_errors, fail, model_options
+from quotecheck.cli.common import OfflineOpt, clean_errors, fail, model_options
 from quotecheck.errors import BadInput, ConfigError, QuotecheckError
 from quotecheck.llm import LLMConfig
 
@@ -36,7 +36,10 @@ def batch(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output JSONL; re-running resumes it.")],
     inputs: Annotated[
         list[str] | None,
-        typer.Argument(help="Files, folders, globs or JSONL files; '-' reads stdin."),
+        typer.Argument(
+            help="Files, folders, globs, JSONL, http(s) URLs, RSS/Atom feeds (file or URL), "
+            "WARC archives; '-' reads stdin."
+        ),
     ] = None,
     jobs: Annotated[
         int,
@@ -70,6 +73,7 @@ def batch(
         bool | None,
         typer.Option("--progress/--no-progress", help="Progress bar (default: when a terminal)."),
     ] = None,
+    offline: OfflineOpt = False,
     engine: Annotated[
         EngineName,
         typer.Option(help="Where articles are processed: here, or on a Ray cluster (ray extra)."),
@@ -121,9 +125,13 @@ def batch(
         raise fail(_RAY_ONLY, 2)
     try:
         price_table = runner.PriceTable.load(prices)
-        collected = runner.collect(inputs, id_field=id_field, text_field=text_field)
+        collected = runner.collect(
+            inputs, id_field=id_field, text_field=text_field, offline=offline or None
+        )
     except (ConfigError, BadInput) as err:
         raise fail(str(err), 2) from err
+    for note in collected.notes:
+        typer.echo(note, err=True)
     if not collected.articles:
         raise fail("no articles found in the inputs", 2)
 

@@ -9,7 +9,7 @@ import functools
 import inspect
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import typer
 
@@ -122,6 +122,20 @@ JsonAliasOpt = Annotated[
     bool, typer.Option("--json", hidden=True, help="Same as --format json (old spelling).")
 ]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write here, not stdout.")]
+#: ``--format`` of the commands that print text for people or JSON for programs
+TextJsonOpt = Annotated[
+    Literal["text", "json"] | None, typer.Option("--format", "-f", help="text or json.")
+]
+#: what every command that reads one article takes: a file, a URL, or ``-``
+InputArg = Annotated[
+    str, typer.Argument(help="Article file (text or HTML), an http(s) URL, or - for stdin.")
+]
+OfflineOpt = Annotated[
+    bool,
+    typer.Option(
+        "--offline", help="Never fetch a URL (also QUOTECHECK_OFFLINE=1); feeds use their content."
+    ),
+]
 
 
 def emit(rendered: str, out: Path | None) -> None:

@@ -51,6 +51,7 @@ _QUOTE_ROWS = (
     ("type_accuracy", "type acc"),
     ("direct_verbatim_share", "direct verbatim"),
     ("tokens_per_article", "tokens/article"),
+    ("calls_per_article", "model calls/article"),
     ("seconds_per_article", "s/article"),
 )
 

@@ -139,6 +139,7 @@ class Counts:
     pred_direct_verbatim: int = 0
     articles_with_run: int = 0
     tokens: int = 0
+    calls: int = 0
     seconds: float = 0.0
 
     def add(self, other: Counts) -> None:
@@ -186,6 +187,7 @@ def metrics(c: Counts) -> dict[str, float | int | None]:
         "type_accuracy": _ratio(c.type_right, c.matched),
         "direct_verbatim_share": _ratio(c.pred_direct_verbatim, c.pred_direct),
         "tokens_per_article": _ratio(c.tokens, c.articles_with_run),
+        "calls_per_article": _ratio(c.calls, c.articles_with_run),
         "seconds_per_article": _ratio(c.seconds, c.articles_with_run),
     }
 
@@ -236,6 +238,7 @@ def score_document(
         usage = report.run.usage
         c.articles_with_run = 1
         c.tokens = usage.prompt_tokens + usage.completion_tokens
+        c.calls = usage.calls
         c.seconds = report.run.seconds
 
     gold_sets = [chars(g.content) for g in golds]

@@ -27,6 +27,7 @@ from quotecheck.factcheck.verify import verify_passages_async
 from quotecheck.llm import LLM, sync_twin
 from quotecheck.quotes import extract_quotes_async
 from quotecheck.schema import (
+    ArticleMeta,
     Claim,
     ClaimCheck,
     FactCheckReport,
@@ -37,7 +38,7 @@ from quotecheck.schema import (
     Usage,
     Verdict,
 )
-from quotecheck.text import prepare_article, text_sha256
+from quotecheck.text import prepare_page, text_sha256
 
 INVALID_ANSWER = "the model gave no valid answer"
 EvidenceArg = Sequence[str | Path] | EvidenceIndex
@@ -177,16 +178,21 @@ async def check_article_async(
     llm: LLM | None = None,
     claim_options: ClaimOptions | None = None,
     quote_options: QuoteOptions | None = None,
+    article: ArticleMeta | None = None,
 ) -> FactCheckReport:
-    """Claims (when ``evidence`` is given) and quote fidelity (when ``transcripts`` are)."""
+    """Claims (when ``evidence`` is given) and quote fidelity (when ``transcripts`` are).
+    ``article``: what is known of the article (``read_page(html).meta``), kept in the report;
+    HTML passed as ``text`` is reduced here, its own metadata filling what ``article`` lacks."""
     t0 = time.perf_counter()
-    text, warnings = prepare_article(text)
+    page, warnings = prepare_page(text, article)
+    text = page.text
     claim_options = claim_options or ClaimOptions()
     report = FactCheckReport(
         article_id=article_id,
         text_sha256=text_sha256(text),
         text_length=len(text),
         warnings=warnings,
+        article=page.meta,
     )
     parsed: list[Transcript] = []
     if transcripts:
@@ -199,7 +205,9 @@ async def check_article_async(
         wants_speakers = evidence is not None and claim_options.attribute_speakers
         if quotes is None and (parsed or wants_speakers):
             try:
-                quotes = await extract_quotes_async(text, article_id=article_id, llm=run.llm)
+                quotes = await extract_quotes_async(
+                    text, article_id=article_id, llm=run.llm, article=page.meta
+                )
             except InvalidOutput as err:
                 if parsed:
                     raise
@@ -220,12 +228,14 @@ async def check_article_async(
 
 class ArticleArgs(TypedDict, total=False):
     """What every check may be told about its article: an id for the report, the quote report
-    when the caller already has one (claims then link to speakers without a second run), and
-    the model to use (default: from the environment; a model made here is closed here)."""
+    when the caller already has one (claims then link to speakers without a second run), the
+    model to use (default: from the environment; a model made here is closed here), and what
+    is known of the article (``read_page(html).meta``) for the report."""
 
     article_id: str | None
     quotes: QuoteReport | None
     llm: LLM | None
+    article: ArticleMeta | None
 
 
 async def check_claims_async(

@@ -3,7 +3,8 @@
 Sources are files (``.txt``, ``.md``, ``.html``/``.htm``), folders of them (recursive), or
 JSONL files with one ``{"id": ..., "text": ...}`` object per line (``"html"`` instead of
 ``"text"`` is accepted; ``"url"``/``"title"`` are kept). Passage offsets index the source's
-*text*: for HTML that is the text extracted here, kept in ``Source.text``. Imports ``schema``
+*text*: for HTML that is the article text ``text.read_page`` extracts (the same reader as for
+articles; the page's title and canonical URL are kept), in ``Source.text``. Imports ``schema``
 and ``text`` (every file is read and size-checked by ``text.read_file``).
 """
 
@@ -22,11 +23,9 @@ from quotecheck.text import (
     HTML_SUFFIXES,
     JSONL_SUFFIXES,
     TEXT_SUFFIXES,
-    article_text,
     content_words,
     jsonl_lines,
-    looks_like_html,
-    plain_text,
+    page_of,
     read_file,
     sentences,
 )
@@ -53,16 +52,22 @@ def _jsonl_sources(path: Path, text: str, warnings: list[str]) -> Iterable[Sourc
         if obj is None:
             warnings.append(f"{line.problem}; skipped")
             continue
-        body = obj.get("text")
+        body, html = obj.get("text"), None
         if not isinstance(body, str) and isinstance(obj.get("html"), str):
-            body = article_text(obj["html"])
+            body, html = obj["html"], True
         if not isinstance(body, str) or not body.strip():
             warnings.append(f"{line.where}: no 'text' (or 'html') string; line skipped")
             continue
+        url = obj.get("url") if isinstance(obj.get("url"), str) else None
+        try:
+            page = page_of(body, url, html=html, source=line.where)
+        except BadInput as err:
+            warnings.append(f"{err}; skipped")
+            continue
+        meta = page.meta
+        title = obj.get("title") or (meta.title if meta else None)
         sid = str(obj.get("id", line.lineno))
-        yield Source(
-            f"{path.name}#{sid}", plain_text(body), url=obj.get("url"), title=obj.get("title")
-        )
+        yield Source(f"{path.name}#{sid}", page.text, url=url or (meta and meta.url), title=title)
 
 
 def load_sources(paths: Sequence[str | Path], warnings: list[str] | None = None) -> list[Source]:
@@ -90,12 +95,16 @@ def load_sources(paths: Sequence[str | Path], warnings: list[str] | None = None)
             if suffix in JSONL_SUFFIXES:
                 sources.extend(_jsonl_sources(path, text, warnings))
                 continue
-            if suffix in HTML_SUFFIXES or looks_like_html(text):
-                text = article_text(text)
-            if not text.strip():
+            try:
+                page = page_of(text, html=True if suffix in HTML_SUFFIXES else None)
+            except BadInput as err:
+                warnings.append(f"{path}: {err}; skipped")
+                continue
+            if not page.text.strip():
                 warnings.append(f"{path}: empty; skipped")
                 continue
-            sources.append(Source(sid, text))
+            meta = page.meta
+            sources.append(Source(sid, page.text, url=meta and meta.url, title=meta and meta.title))
     return sources
 
 

@@ -73,6 +73,16 @@ def validation_message(exc: ValidationError) -> str:
     return "\n".join(lines[:20])
 
 
+def _count(usage: Usage, reported: Any) -> None:
+    """Add one response's token counts, with the prompt tokens the server had cached."""
+    if reported is None:
+        return
+    usage.prompt_tokens += reported.prompt_tokens or 0
+    usage.completion_tokens += reported.completion_tokens or 0
+    details = getattr(reported, "prompt_tokens_details", None)
+    usage.cached_prompt_tokens += (getattr(details, "cached_tokens", None) or 0) if details else 0
+
+
 class LLM:
     """A configured model endpoint; cheap to create, safe to share across tasks."""
 
@@ -85,6 +95,7 @@ class LLM:
         self._base_url: str | None = None
         self._model: str | None = self.config.model
         self._cache: Any = None
+        self.prefix: Any = None  # llm.prefix.PrefixStore, for the embedded model
         if self.config.use_cache:
             from quotecheck.llm.cache import ResponseCache
 
@@ -107,6 +118,11 @@ class LLM:
                 info = shared_server(self.config.local).start()
                 self._base_url = info.base_url
                 self._model = self._model or EMBEDDED_MODEL_NAME
+                if info.kv_folder is not None:
+                    from quotecheck.llm.prefix import PrefixStore
+
+                    server_url = info.base_url.removesuffix("/v1")
+                    self.prefix = PrefixStore(server_url, info.kv_folder, info.identity)
             elif kind == "openai":
                 self._base_url = "https://api.openai.com/v1"
                 self._model = self._model or DEFAULT_OPENAI_MODEL
@@ -260,14 +276,16 @@ class LLM:
                     pass  # stale entry (validator changed): ask the model again
         last_raw: str | None = None
         attempts = max(1, attempts or self.config.attempts)
+        self._ensure_endpoint()
         for attempt in range(1, attempts + 1):
             t0 = time.perf_counter()
+            held = await self.prefix.before(convo) if self.prefix and attempt == 1 else None
             response = await self._create(convo, kwargs)
+            if held is not None:
+                await self.prefix.after(held)
             usage.seconds += time.perf_counter() - t0
             usage.calls += 1
-            if response.usage is not None:
-                usage.prompt_tokens += response.usage.prompt_tokens or 0
-                usage.completion_tokens += response.usage.completion_tokens or 0
+            _count(usage, response.usage)
             choice = response.choices[0] if response.choices else None
             last_raw = (choice.message.content if choice else None) or ""
             try:

@@ -61,6 +61,7 @@ class LocalConfig:
     n_ctx: int = 8192
     n_parallel: int = 1
     port: int | None = None  # None: a free port
+    prefix_cache: bool = True  # keep the shared prompt prefix across processes (llm.prefix)
 
     @classmethod
     def from_env(cls, **overrides: object) -> LocalConfig:
@@ -70,6 +71,7 @@ class LocalConfig:
             threads=_env_int("QUOTECHECK_THREADS", None),
             n_ctx=_env_int("QUOTECHECK_CTX", 8192) or 8192,
             n_parallel=_env_int("QUOTECHECK_PARALLEL", 1) or 1,
+            prefix_cache=(_env("QUOTECHECK_PREFIX_CACHE") or "1") not in ("0", "false", "no"),
         )
         return replace(cfg, **{k: v for k, v in overrides.items() if v is not None})
 

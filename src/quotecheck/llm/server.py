@@ -18,7 +18,7 @@ from pathlib import Path
 
 from quotecheck.errors import LocalModelError
 from quotecheck.llm.config import EMBEDDED_MODEL_NAME, LocalConfig
-from quotecheck.llm.weights import INSTALL_HINT, resolve_model
+from quotecheck.llm.weights import INSTALL_HINT, cache_dir, resolve_model
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,18 @@ class ServerInfo:
     n_parallel: int
     load_seconds: float
     engine_version: str
+    kv_folder: Path | None = None  # where slot KV states are saved (llm.prefix), None: off
+    identity: str = ""  # model, engine and context the saved states belong to
+
+
+def _weights_id(path: Path) -> str:
+    """The weights a KV state was computed with: the pinned hash if it is the known file."""
+    from quotecheck.llm.weights import DEFAULT_MODEL
+
+    if path.name == DEFAULT_MODEL.filename:
+        return DEFAULT_MODEL.sha256
+    st = path.stat()
+    return f"{path.resolve()}:{st.st_size}:{st.st_mtime_ns}"
 
 
 def engine_version() -> str | None:
@@ -80,6 +92,10 @@ class EmbeddedServer:
             params.cpuparams_batch.poll = 0
             params.model_alias = {EMBEDDED_MODEL_NAME}  # a set: a plain str is split into chars
             params.cache_prompt = True
+            kv_folder = self._kv_folder(path)
+            if kv_folder is not None:
+                params.slot_save_path = str(kv_folder) + os.sep  # llama.cpp appends the name
+                params.endpoint_slots = True
             if not os.environ.get("QUOTECHECK_LLAMA_LOG"):
                 params.verbosity = -1
             t0 = time.perf_counter()
@@ -99,8 +115,22 @@ class EmbeddedServer:
                 n_parallel=self.config.n_parallel,
                 load_seconds=time.perf_counter() - t0,
                 engine_version=engine_version() or "unknown",
+                kv_folder=kv_folder,
+                identity=f"{_weights_id(path)}|{engine_version()}|ctx={self.config.n_ctx}",
             )
             return self.info
+
+    def _kv_folder(self, weights: Path) -> Path | None:
+        """The folder for saved prefix states: beside the weights' cache; None when off (more
+        than one slot, or ``QUOTECHECK_PREFIX_CACHE=0``)."""
+        if not self.config.prefix_cache or self.config.n_parallel != 1:
+            return None
+        folder = cache_dir().parent / "kv"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
+        return folder
 
     def stop(self) -> None:
         with self._lock:

@@ -2,7 +2,9 @@
 
 Items are drafts (``"creativeWorkStatus": "Draft"``): an editor reviews and publishes them, the
 tool never does. Ratings use a 1-3 scale: 1 False (refuted), 2 Unproven (not enough evidence),
-3 True (supported). Renders records only: imports nothing but ``schema``.
+3 True (supported). The article's metadata (``report.article``: URL, title, authors, date,
+site) fills ``itemReviewed``; arguments given by the caller win. Renders records only: imports
+nothing but ``schema``.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from quotecheck.schema import Assertor, ClaimCheck, FactCheckReport, Label
+from quotecheck.schema import ArticleMeta, Assertor, ClaimCheck, FactCheckReport, Label
 
 RATINGS = {
     Label.supported: (3, "True"),
@@ -26,12 +28,23 @@ def claim_review(
     article_title: str | None = None,
     publisher: str | None = None,
     reviewer: str | None = None,
+    article: ArticleMeta | None = None,
 ) -> dict[str, Any]:
     """One schema.org ClaimReview (draft) for one checked claim."""
     claim, verdict = check.claim, check.verdict
     value, name = RATINGS[verdict.label]
+    meta = article or ArticleMeta()
+    article_url = article_url or meta.url or meta.source_url
+    article_title = article_title or meta.title
+    publisher = publisher or meta.site_name
+    writers = [{"@type": "Person", "name": a} for a in meta.authors]
     if claim.asserted_by == Assertor.speaker and claim.speaker_name:
-        author: dict[str, Any] = {"@type": "Person", "name": claim.speaker_name}
+        author: dict[str, Any] | list[dict[str, Any]] = {
+            "@type": "Person",
+            "name": claim.speaker_name,
+        }
+    elif writers:
+        author = writers[0] if len(writers) == 1 else writers
     else:
         author = {"@type": "Organization", "name": publisher or "the article's publisher"}
     appearance: dict[str, Any] = {"@type": "CreativeWork", "text": claim.sentence.text}
@@ -39,6 +52,15 @@ def claim_review(
         appearance["url"] = article_url
     if article_title:
         appearance["headline"] = article_title
+    if meta.published:
+        appearance["datePublished"] = meta.published
+    if writers:
+        appearance["author"] = writers
+    if publisher:
+        appearance["publisher"] = {"@type": "Organization", "name": publisher}
+    item: dict[str, Any] = {"@type": "Claim", "author": author, "appearance": appearance}
+    if meta.published:
+        item["datePublished"] = meta.published
     body = verdict.rationale or verdict.reason or ""
     if verdict.partial:
         body = f"Partly supported by the sources. {body}".strip()
@@ -54,7 +76,7 @@ def claim_review(
             "worstRating": 1,
             "alternateName": name,
         },
-        "itemReviewed": {"@type": "Claim", "author": author, "appearance": appearance},
+        "itemReviewed": item,
         "reviewBody": body,
     }
     if reviewer:
@@ -68,7 +90,9 @@ def claim_review(
 
 
 def to_claimreview(report: FactCheckReport, **kwargs: Any) -> str:
-    """A JSON-LD array of draft ClaimReviews, one per claim (see ``claim_review``)."""
+    """A JSON-LD array of draft ClaimReviews, one per claim (see ``claim_review``), with the
+    report's article metadata unless ``article`` is given."""
+    kwargs.setdefault("article", report.article)
     return json.dumps(
         [claim_review(c, **kwargs) for c in report.claims], indent=2, ensure_ascii=False
     )

@@ -14,7 +14,7 @@ from typing import Any
 CSV_COLUMNS = (
     "article_id", "quote_id", "type", "text", "speaker_name", "speaker_mention", "speaker_kind",
     "anonymous", "anonymity_descriptor", "anonymity_reason", "cue", "cue_kind", "relay",
-    "confidence", "verbatim", "start", "end",
+    "confidence", "verbatim", "start", "end", "url", "title", "site", "published", "authors",
 )  # fmt: skip
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,6 +33,7 @@ def _span_text(span: Any) -> str:
 def quote_rows(record: dict) -> list[dict[str, Any]]:
     """One CSV row per quote of an output record."""
     report = record.get("report") or {}
+    article = report.get("article") or {}
     rows = []
     for q in report.get("quotes") or []:
         fragments = q.get("fragments") or [{}]
@@ -55,6 +56,11 @@ def quote_rows(record: dict) -> list[dict[str, Any]]:
                 "verbatim": q.get("verbatim"),
                 "start": fragments[0].get("start"),
                 "end": fragments[-1].get("end"),
+                "url": article.get("url") or article.get("source_url"),
+                "title": article.get("title"),
+                "site": article.get("site_name"),
+                "published": article.get("published"),
+                "authors": "; ".join(article.get("authors") or []),
             }
         )
     return rows

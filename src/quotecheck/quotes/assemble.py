@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from quotecheck.quotes.grounding import Grounded
+from quotecheck.quotes.reported import clause_after
 from quotecheck.quotes.speakers import (
     Entities,
     cue_kind,
@@ -22,6 +23,8 @@ _LEAD_IN = re.compile(r"\s*(?::\s*|,\s*)", re.I)  # "that" stays: PolNeAR conten
 # where a reported clause ends after its quoted words: a comma, semicolon, dash or bracket
 _CLAUSE_END = re.compile(r",\s|;\s|\s[―—–]\s?|\s--\s|\s\(")
 MIN_UNATTRIBUTED_WORDS = 6
+# a title or role put before a speaker's name ("its chief executive", "the party's leader")
+_APPOSITION = re.compile(r"(?:its|his|her|their|the|our|a|an)\b[^,;:“”\"]{0,60}$")
 
 
 def _span(text: str, s: int, e: int) -> Span:
@@ -84,19 +87,28 @@ def content_span(text: str, sent: Sentence, g: Grounded, lo: int, hi: int) -> Sp
     end = sent.end
     while end > sent.start and text[end - 1] in '.!?"”’ ':
         end -= 1
+    if lo == hi and word_count(text[a_end:end]) >= 3:
+        # reported speech with its attribution first ("At the debate, Clinton cited X"): the
+        # clause after the cue, past an aside to "that", up to a contrast or a second verb
+        return _span(text, *clause_after(text, a_end, end))
     if a_end <= lo or (lo == hi and word_count(text[sent.start : a_start]) < 3):
-        # "X said (that) ...": content runs from the attribution to the sentence end
-        s = a_end
-        m = _LEAD_IN.match(text, s)
-        if m:
-            s = m.end()
-        if lo < hi:  # quoted words: the clause ends at the first break after them
+        # "X said (that) ...": content runs from the attribution (past an aside up to "that")
+        # to a contrast or a second verb, and for quoted words to the first break after them
+        s, end = clause_after(text, a_end, end)
+        if s > lo:  # the "that" is the quote's own: the clause starts at the attribution
+            m = _LEAD_IN.match(text, a_end)
+            s = m.end() if m else a_end
+        if lo < hi:
             brk = _CLAUSE_END.search(text, hi, end)
             if brk:
                 end = brk.start()
         return _span(text, s, max(end, hi))
     if a_start >= hi:  # "..., X said": content runs from the sentence start to the speaker
-        return _span(text, min(sent.start, lo), a_start)
+        end = a_start
+        brk = text.rfind(", ", hi, a_start)
+        if brk != -1 and _APPOSITION.match(text, brk + 2, a_start):
+            end = brk  # "..., its chief executive Tomas Lind said": the title is not content
+        return _span(text, min(sent.start, lo), end)
     return _span(text, lo, hi)
 
 
@@ -140,8 +152,9 @@ def build_report(
     for g in grounded:
         it = g.item
         if it.kind == "S":
-            if g.speaker is None or g.cue is None:
-                continue  # reported speech needs both a source and a reporting verb
+            if g.cue is None or (g.speaker is None and not g.content):
+                continue  # reported speech needs a reporting verb, and a source unless a rule
+                # found it sourceless ("is expected to", "reportedly")
         elif g.speaker is None and g.cue is None:
             q = it.quote
             if q is None or word_count(q.inner(text)) < MIN_UNATTRIBUTED_WORDS:
@@ -168,7 +181,7 @@ def build_report(
         fragments: list[Span] = []
         if first.item.kind == "S":
             qtype = QuoteType.indirect
-            fragments.append(content_span(text, sent, head, sent.start, sent.start))
+            fragments += head.content or [content_span(text, sent, head, sent.start, sent.start)]
         else:
             qtype = quote_type(text, sent, head) if len(group) == 1 else QuoteType.direct
             for g in group:

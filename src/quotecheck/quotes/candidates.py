@@ -84,7 +84,8 @@ def find_items(text: str, *, indirect: bool = True) -> tuple[list[Item], list[Se
             continue
         if _likely_title_or_scare(text, span):
             continue
-        quote_sents.add(k)
+        # every sentence the quote covers is its own, not a reported-speech candidate
+        quote_sents.update(range(k, sentence_at(sents, max(span.start, span.end - 1)) + 1))
         items.append(Item("", "Q", span.start, span.end, k, span))
     if indirect:
         for k, s in enumerate(sents):

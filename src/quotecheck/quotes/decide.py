@@ -14,7 +14,8 @@ Imports ``llm`` (to ask), ``schema``, ``text``, and the candidates, rules and gr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, create_model
@@ -29,7 +30,13 @@ from quotecheck.quotes.grounding import (
     LenientLast,
     ground,
 )
-from quotecheck.quotes.rules import plain_attribution, signed_quote, transcript_label
+from quotecheck.quotes.reported import reported_speech
+from quotecheck.quotes.rules import (
+    labelled_quote,
+    plain_attribution,
+    signed_quote,
+    transcript_label,
+)
 from quotecheck.schema import Usage
 from quotecheck.text import Sentence, sentence_at
 from quotecheck.text.lexicon import CUE_WORDS
@@ -63,6 +70,7 @@ async def attribute_chunk(
     end: int,
     context_start: int,
     items: list[Item],
+    quoted: Sequence[tuple[int, int]] = (),
 ) -> ChunkResult:
     """One call for a whole marked chunk of the article (the ``article`` strategy)."""
     ids = [it.id for it in items]
@@ -74,7 +82,7 @@ async def attribute_chunk(
     check = LenientLast(max(1, llm.config.attempts))
 
     def validate(answer: BaseModel) -> None:
-        grounded = [ground(text, sents, it, getattr(answer, it.id)) for it in items]
+        grounded = [ground(text, sents, it, getattr(answer, it.id), quoted=quoted) for it in items]
         check.check(grounded, "Some answers are not grounded in the article:\n{problems}")
 
     done = await llm.acomplete(
@@ -107,10 +115,12 @@ def item_window(text: str, sents: list[Sentence], item: Item) -> tuple[int, int]
         last = max(last, sentence_at(sents, item.quote.end - 1))
     own = Sentence(sents[first].start, sents[last].end, sents[first].paragraph)
     if item.kind == "Q" and not _has_cue_outside(text, own, item):
+        opens = item.quote is not None and item.quote.start == sents[first].start
         if last + 1 < len(sents) and sents[last + 1].paragraph == own.paragraph:
             last += 1
-        elif first > 0:
-            first -= 1
+        elif first > 0 and (opens or sents[first - 1].paragraph == own.paragraph):
+            first -= 1  # a quote inside a sentence with no cue is a label or a scare quote:
+            # the paragraph before (a headline) holds nobody who said it
     lo, hi = sents[first].start, sents[last].end
     lo = max(lo, sents[item.sentence].start - 400)
     hi = min(hi, own.end + 400)
@@ -140,32 +150,83 @@ def item_messages(text: str, sents: list[Sentence], item: Item) -> list[dict[str
     return messages
 
 
-def by_rule(text: str, item: Item) -> Grounded | None:
+def _quote_in_reported(text: str, sents: list[Sentence], item: Item) -> Grounded | None:
+    """A quote inside a reported clause a rule settles: "State media says it is ‘clear proof’"."""
+    q = item.quote
+    sent = sents[item.sentence]
+    if q is None or q.end > sent.end:
+        return None
+    found = reported_speech(text, sent, replace(item, kind="S", start=sent.start, end=sent.end))
+    if found is None or found.speaker is None:
+        return None
+    inside = any(f.start <= q.start and q.end <= f.end + 1 for f in found.content)
+    outside = all(s.end <= q.start or s.start >= q.end for s in (found.speaker, found.cue))
+    return Grounded(item, speaker=found.speaker, cue=found.cue) if inside and outside else None
+
+
+def by_rule(text: str, sents: list[Sentence], item: Item) -> Grounded | None:
     """The attribution when a rule settles it without the model, else None."""
+    if item.kind == "S":
+        found = reported_speech(text, sents[item.sentence], item)
+        if found is None:
+            return None
+        g = Grounded(item, speaker=found.speaker, cue=found.cue, content=found.content)
+        if found.then is not None:
+            t = found.then
+            g.then = Grounded(item, speaker=t.speaker, cue=t.cue, content=t.content)
+        return g
     label = transcript_label(text, item)
     if label is not None:
         return Grounded(item, speaker=label)
-    plain = plain_attribution(text, item)
+    plain = plain_attribution(text, item) or labelled_quote(text, item)
     if plain is not None:
         return Grounded(item, speaker=plain[0], cue=plain[1])
     signer = signed_quote(text, item)
     if signer is not None:
         return Grounded(item, speaker=signer)
+    return _quote_in_reported(text, sents, item)
+
+
+def continued(
+    text: str, sents: list[Sentence], item: Item, prev: Grounded | None
+) -> Grounded | None:
+    """“A,” Varga said. “B.” -- a quote that is a whole sentence right after an attributed
+    quote of the same paragraph continues it: same speaker, no model needed."""
+    q, pq = item.quote, prev.item.quote if prev is not None else None
+    if q is None or pq is None or prev is None or prev.speaker is None:
+        return None
+    sent = sents[item.sentence]
+    whole = q.start == sent.start and not text[q.end : sent.end].strip(" .!?")
+    adjacent = (
+        item.sentence - prev.item.sentence == 1
+        and sent.paragraph == sents[prev.item.sentence].paragraph
+    )
+    if whole and adjacent and pq.end <= prev.speaker.start < q.start:
+        return Grounded(item, speaker=prev.speaker)
     return None
 
 
-async def attribute_item(llm: LLM, text: str, sents: list[Sentence], item: Item) -> ChunkResult:
-    """One item: by rule when a rule settles it, else one short question (the ``item`` strategy)."""
-    ruled = by_rule(text, item)
+async def attribute_item(
+    llm: LLM,
+    text: str,
+    sents: list[Sentence],
+    item: Item,
+    quoted: Sequence[tuple[int, int]] = (),
+    prev: Grounded | None = None,
+) -> ChunkResult:
+    """One item: by rule when a rule settles it, else one short question (the ``item`` strategy).
+    ``quoted`` are the article's quotation-mark spans: no speaker or cue comes from inside one;
+    ``prev`` is the item before, which a continued quote takes its speaker from."""
+    ruled = by_rule(text, sents, item) or continued(text, sents, item, prev)
     if ruled is not None:
-        return ChunkResult([ruled], Usage(), 0, 0)
+        return ChunkResult([ruled] + ([ruled.then] if ruled.then else []), Usage(), 0, 0)
     # at temperature 0 a second correction rarely changes a small model's answer
     attempts = max(1, min(llm.config.attempts, 2))
     check = LenientLast(attempts)
     lo, hi = item_window(text, sents, item)
 
     def validate(answer: ItemAttribution) -> None:
-        g = ground(text, sents, item, answer, window=(lo, hi))
+        g = ground(text, sents, item, answer, window=(lo, hi), quoted=quoted)
         g.problems = [p.replace(f"{item.id}: ", "") for p in g.problems]
         check.check([g], "{problems}\nCopy the words exactly from the passage, or use null.")
 

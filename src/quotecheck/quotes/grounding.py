@@ -8,6 +8,7 @@ Deterministic: imports ``schema``, ``text`` and the candidates of ``quotes``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict
@@ -46,6 +47,8 @@ class Grounded:
     cue: Span | None = None
     name: str | None = None
     problems: list[str] = field(default_factory=list)
+    content: tuple[Span, ...] = ()  # the reported clause, when a rule knows where it lies
+    then: Grounded | None = None  # the same speaker's second attribution in the sentence
 
 
 def _window(sents: list[Sentence], k: int, before: int = 1, after: int = 1) -> tuple[int, int]:
@@ -54,14 +57,23 @@ def _window(sents: list[Sentence], k: int, before: int = 1, after: int = 1) -> t
     return lo, hi
 
 
-def _locate_outside(text: str, needle: str, lo: int, hi: int, near: int, item: Item) -> Span | None:
-    """Nearest occurrence of ``needle`` that is not inside the quoted words themselves."""
+def _locate_outside(
+    text: str,
+    needle: str,
+    lo: int,
+    hi: int,
+    near: int,
+    item: Item,
+    quoted: Sequence[tuple[int, int]],
+) -> Span | None:
+    """Nearest occurrence of ``needle`` that is inside no quotation marks: words a passage
+    quotes are never its speaker or cue, whatever they say."""
     q = item.quote
     if q is None:
-        hit = locate(text, needle, lo, hi, near)
+        hit = locate(text, needle, lo, hi, near, quoted)
     else:
-        left = locate(text, needle, lo, q.start, q.start)
-        right = locate(text, needle, q.end, hi, q.end)
+        left = locate(text, needle, lo, q.start, q.start, quoted)
+        right = locate(text, needle, q.end, hi, q.end, quoted)
         cands = [h for h in (left, right) if h is not None]
         hit = (
             min(cands, key=lambda h: min(abs(h[0] - q.start), abs(h[0] - q.end))) if cands else None
@@ -77,16 +89,22 @@ def ground(
     item: Item,
     ans: ItemAttribution,
     window: tuple[int, int] | None = None,
+    quoted: Sequence[tuple[int, int]] = (),
 ) -> Grounded:
-    """Locate the answer's speaker, cue and (for whole-article answers) full name."""
+    """Locate the answer's speaker, cue and (for whole-article answers) full name.
+
+    With ``window`` (the passage the model was shown) words must lie in it; without one (the
+    model saw the whole article), a speaker may stand a little before the item's sentences.
+    ``quoted`` are the article's quotation-mark spans, where no speaker or cue may come from.
+    """
     g = Grounded(item)
     lo, hi = window or _window(sents, item.sentence)
     if ans.speaker and ans.speaker.strip().lower() not in _NULLS:
-        g.speaker = _locate_outside(text, ans.speaker, lo, hi, item.start, item)
-        if g.speaker is None:
+        g.speaker = _locate_outside(text, ans.speaker, lo, hi, item.start, item, quoted)
+        if g.speaker is None and window is None:
             # a source introduced a little earlier ("Smith said on Monday. ... “A,” she ...")
             g.speaker = _locate_outside(
-                text, ans.speaker, max(0, lo - SPEAKER_LOOKBACK), hi, item.start, item
+                text, ans.speaker, max(0, lo - SPEAKER_LOOKBACK), hi, item.start, item, quoted
             )
         if g.speaker is None:
             g.problems.append(
@@ -95,7 +113,7 @@ def ground(
             )
     if ans.cue and ans.cue.strip().lower() not in {"null", "none"}:
         s_lo, s_hi = window or _window(sents, item.sentence, 0, 1)
-        g.cue = _locate_outside(text, ans.cue, s_lo, s_hi, item.start, item)
+        g.cue = _locate_outside(text, ans.cue, s_lo, s_hi, item.start, item, quoted)
         if g.cue is not None and not CUE_WORDS.search(g.cue.text):
             # a quoted sentence is not a cue; asking again at temperature 0 rarely helps
             g.cue = None

@@ -12,8 +12,8 @@ from quotecheck.llm import EMBEDDED_MODEL_NAME, LLM, LLMConfig, render, sync_twi
 from quotecheck.quotes.assemble import build_report
 from quotecheck.quotes.candidates import chunk, find_items
 from quotecheck.quotes.decide import attribute_chunk, attribute_item
-from quotecheck.schema import QuoteReport, RunInfo
-from quotecheck.text import check_text, text_sha256
+from quotecheck.schema import ArticleMeta, QuoteReport, RunInfo
+from quotecheck.text import check_text, find_quote_spans, text_sha256
 
 STRATEGIES = ("auto", "item", "article")
 _PROMPTS = {
@@ -40,14 +40,18 @@ async def extract_quotes_async(
     config: LLMConfig | None = None,
     indirect: bool = True,
     strategy: str = "auto",
+    article: ArticleMeta | None = None,
 ) -> QuoteReport:
-    """Every quotation in ``text`` with its speaker, cue, anonymity and relay, grounded."""
+    """Every quotation in ``text`` with its speaker, cue, anonymity and relay, grounded.
+
+    ``article`` is what is known of the article (``quotecheck.read_page(html).meta``): the
+    report carries it, and its ``source_sha256``, beside the hash of ``text``."""
     check_text(text)
     t0 = time.perf_counter()
     llm = llm or LLM(config)
     items, sents = find_items(text, indirect=indirect)
     report = QuoteReport(
-        article_id=article_id, text_sha256=text_sha256(text), text_length=len(text)
+        article_id=article_id, text_sha256=text_sha256(text), text_length=len(text), article=article
     )
     strategy = _strategy(llm, strategy)
     prompts = {n: render(n, marked_text="", ids=[])[1] for n in _PROMPTS[strategy]}
@@ -56,12 +60,18 @@ async def extract_quotes_async(
     if not items:
         run.seconds = time.perf_counter() - t0
         return report
+    quoted = [(q.start, q.end) for q in find_quote_spans(text)]
     if strategy == "item":
-        results = [await attribute_item(llm, text, sents, it) for it in items]
+        results = []
+        for it in items:
+            prev = results[-1].grounded[-1] if results else None
+            results.append(await attribute_item(llm, text, sents, it, quoted, prev))
     else:
         max_chars = 9_000 if llm.endpoint_kind == "embedded" else 40_000
         results = [
-            await attribute_chunk(llm, text, sents, c.start, c.end, c.context_start, c.items)
+            await attribute_chunk(
+                llm, text, sents, c.start, c.end, c.context_start, c.items, quoted
+            )
             for c in chunk(text, items, max_chars=max_chars)
         ]
     grounded = []

@@ -19,10 +19,12 @@ from quotecheck.text import lexicon
 
 TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z.'’\- ]{1,40}[A-Z.]):\s")
 
-_NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|al|bin))*"
-_DESC = r"(?:a|an|the|one)\s+[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*){0,4}"
+_NAME = r"[A-Z][\w.'’-]*(?:[ \t\u00a0]+(?:[A-Z][\w.'’-]*|de|van|von|al|bin))*"
+_DESC = r"(?:a|an|the|one)\s+[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*){0,5}"
+_TITLED = rf"(?:[a-z][\w'’-]*\s+){{1,3}}{_NAME}"  # "board chair Marta Olsen"
 _AFTER_QUOTE = re.compile(
-    rf"\s*(?P<spk>{lexicon.PLAIN_PRONOUNS}|{_NAME}|{_DESC})\s+(?P<cue>{lexicon.PLAIN_SPEECH_VERBS})\b"
+    rf"\s*(?P<spk>{lexicon.PLAIN_PRONOUNS}|{_NAME}|{_DESC}|{_TITLED})\s+"
+    rf"(?P<cue>{lexicon.PLAIN_SPEECH_VERBS})\b"
     rf"|\s*(?P<cue2>said|says|added|asked)\s+(?P<spk2>{_NAME})(?=\s*[,.;(]|\s*$)"
 )
 
@@ -64,6 +66,29 @@ def plain_attribution(text: str, item: Item) -> tuple[Span, Span] | None:
     cue = "cue" if m.group("cue") else "cue2"
     s, e = m.span(spk)
     cs, ce = m.span(cue)
+    return Span(start=s, end=e, text=text[s:e]), Span(start=cs, end=ce, text=text[cs:ce])
+
+
+# "..., which critics call a “bridge to nowhere”": a name some group or person gives a thing
+_LABELLED = re.compile(
+    r"(?P<spk>\b(?:(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)[A-Z][\w'’-]*"
+    r"(?:\s+[A-Z][\w'’-]*){0,3}|(?:some|many|its|his|her|their|the)\s+(?!so\b)[a-z][\w'’-]*|critics|opponents|supporters|residents|locals|activists|officials|"
+    r"detractors|skeptics|sceptics|fans|experts|analysts))\s+"
+    r"(?P<cue>call(?:s|ed)?|dub(?:s|bed)?|label(?:s|led|ed)?|brand(?:s|ed)?|term(?:s|ed)?|"
+    r"nickname(?:s|d)?|describe[sd]?\s+(?:it|them|this|him|her)\s+as)"
+    r"(?:\s+(?:it|them|this|him|her))?(?:\s+(?:a|an|the))?\s*$"
+)
+
+
+def labelled_quote(text: str, item: Item) -> tuple[Span, Span] | None:
+    """(speaker, cue) of a label a group gives: "which critics call a “bridge to nowhere”"."""
+    q = item.quote
+    if q is None:
+        return None
+    m = _LABELLED.search(text, max(0, q.start - 80), q.start)
+    if m is None:
+        return None
+    (s, e), (cs, ce) = m.span("spk"), m.span("cue")
     return Span(start=s, end=e, text=text[s:e]), Span(start=cs, end=ce, text=text[cs:ce])
 
 

@@ -3,7 +3,7 @@
 Nothing here computes anything; every stage imports its types from this package face.
 """
 
-from quotecheck.schema.common import ArticleReport, RunInfo, Span, Usage
+from quotecheck.schema.common import ArticleMeta, ArticleReport, RunInfo, Span, Usage
 from quotecheck.schema.factcheck import (
     FACTCHECK_SCHEMA_VERSION,
     Assertor,
@@ -32,6 +32,7 @@ from quotecheck.schema.quotes import (
 )
 
 __all__ = [
+    "ArticleMeta",
     "ArticleReport",
     "FACTCHECK_SCHEMA_VERSION",
     "SCHEMA_VERSION",

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from quotecheck.schema.common import ArticleReport, RunInfo, Span
 
-FACTCHECK_SCHEMA_VERSION = "1.0"
+FACTCHECK_SCHEMA_VERSION = "1.1"
 
 
 class Assertor(StrEnum):

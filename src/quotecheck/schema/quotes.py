@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from quotecheck.schema.common import ArticleReport, RunInfo, Span
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class QuoteType(StrEnum):

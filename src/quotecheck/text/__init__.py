@@ -1,10 +1,18 @@
-"""Deterministic text work, never a model: input checks, spans and sentences, the lexicon, terms.
+"""Deterministic text work, never a model: input checks, pages (HTML to article text and
+metadata), spans and sentences, the lexicon, terms.
 
 Other packages import from this face only.
 """
 
 from quotecheck.text import lexicon
-from quotecheck.text.html import article_text
+from quotecheck.text.html import (
+    Page,
+    article_text,
+    decode_page,
+    merge_meta,
+    read_page,
+    tag_filter_text,
+)
 from quotecheck.text.inputs import (
     HTML_SUFFIXES,
     JSONL_SUFFIXES,
@@ -15,11 +23,17 @@ from quotecheck.text.inputs import (
     decode,
     jsonl_lines,
     looks_like_html,
-    plain_text,
-    prepare_article,
-    read_article,
+    read_bytes,
     read_file,
     text_sha256,
+)
+from quotecheck.text.pages import (
+    load_file,
+    page_of,
+    plain_text,
+    prepare_article,
+    prepare_page,
+    read_article,
 )
 from quotecheck.text.spans import (
     Paragraph,
@@ -40,6 +54,7 @@ __all__ = [
     "MAX_INPUT",
     "TEXT_SUFFIXES",
     "JsonlLine",
+    "Page",
     "Paragraph",
     "QuoteSpan",
     "Sentence",
@@ -47,20 +62,28 @@ __all__ = [
     "check_text",
     "content_words",
     "decode",
+    "decode_page",
     "find_quote_spans",
     "jsonl_lines",
     "key_terms",
     "lexicon",
+    "load_file",
     "locate",
     "looks_like_html",
+    "merge_meta",
     "missing_terms",
+    "page_of",
     "paragraphs",
     "plain_text",
     "prepare_article",
+    "prepare_page",
     "read_article",
+    "read_bytes",
     "read_file",
+    "read_page",
     "sentence_at",
     "sentences",
+    "tag_filter_text",
     "text_sha256",
     "word_count",
 ]

@@ -1,8 +1,9 @@
 """What a user hands us, checked once: bytes to text, one size limit, one hash, one HTML sniff,
-and one JSONL reader. Deterministic; may import only ``errors`` (and ``text.html``).
+and one JSONL reader. Deterministic; may import only ``errors``.
 
 Every reader in the package (articles, evidence sources, transcripts, batch inputs) goes
-through these functions, so an input is refused the same way wherever it enters.
+through these functions, so an input is refused the same way wherever it enters; pages (HTML)
+then go through ``text.html.read_page`` (see ``text.pages``).
 """
 
 from __future__ import annotations
@@ -76,17 +77,13 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_HINT.search(text[:5000]))
 
 
-def plain_text(text: str) -> str:
-    """HTML pages reduced to their article text; anything else as it is."""
-    from quotecheck.text.html import article_text
-
-    return article_text(text) if looks_like_html(text) else text
-
-
-def read_file(path: str | Path) -> str:
-    """A file's text (``-`` reads stdin), size-checked and decoded; HTML is not reduced."""
+def read_bytes(path: str | Path) -> bytes:
+    """A file's bytes (``-`` reads stdin), size-checked: what every file reader starts from."""
     if str(path) == "-":
-        return decode(sys.stdin.buffer.read(), "standard input")
+        data = sys.stdin.buffer.read(MAX_INPUT + 1)
+        if len(data) > MAX_INPUT:
+            raise _too_large(len(data), "standard input")
+        return data
     p = Path(path)
     if not p.exists():
         raise BadInput(f"{p} does not exist")
@@ -95,31 +92,14 @@ def read_file(path: str | Path) -> str:
     if p.stat().st_size > MAX_INPUT:
         raise _too_large(p.stat().st_size, str(p))
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except OSError as err:
         raise BadInput(f"{p}: cannot read ({err.strerror or err})") from err
-    return decode(data, str(p))
 
 
-def read_article(path: str | Path) -> str:
-    """Read a file (or ``-`` for stdin) and return article text, reducing HTML to its text."""
-    return plain_text(read_file(path))
-
-
-def prepare_article(text: object) -> tuple[str, list[str]]:
-    """Text or bytes as checked plain text, with a warning when it was HTML; empty is refused."""
-    if isinstance(text, bytes):
-        text = decode(text, "the article")
-    if not isinstance(text, str):
-        raise BadInput(f"the article must be text, not {type(text).__name__}")
-    check_text(text)
-    warnings: list[str] = []
-    if looks_like_html(text):
-        text = plain_text(text)
-        warnings.append("the article was HTML: offsets index its extracted text")
-    if not text.strip():
-        raise BadInput("the article is empty; give the article's text")
-    return text, warnings
+def read_file(path: str | Path) -> str:
+    """A file's text (``-`` reads stdin), size-checked and decoded; HTML is not reduced."""
+    return decode(read_bytes(path), "standard input" if str(path) == "-" else str(path))
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,28 @@ Entries marked "newspaper style" were written for the project from house-style c
 from __future__ import annotations
 
 import re
+from importlib import resources
 
 # -- reporting cues ------------------------------------------------------------------------
-#: words that make a sentence a reported-speech candidate (newspaper style, widened on PolNeAR
-#: dev: stance verbs "blasted", "touted", labels "dubbed", "branded")
-CUE_WORDS = re.compile(
+#: cue words learned from PolNeAR *train* (840 articles; scripts/learn_cues.py writes the table
+#: learned_cues.tsv beside this module): word -> (times
+#: it stands in a gold cue, share of train sentences holding the word whose cue it is). Kept: a
+#: share of at least 0.5 and at least 8 cues; adverbs and nouns that only travel with a cue, and
+#: verbs of plain action ("sent", "released"), left out by hand.
+LEARNED_CUES: dict[str, tuple[int, float]] = {
+    word: (int(n), float(share))
+    for word, n, share in (
+        line.split("\t")
+        for line in resources.files("quotecheck.text")
+        .joinpath("learned_cues.tsv")
+        .read_text("utf-8")
+        .splitlines()
+        if line and not line.startswith("#")
+    )
+}
+#: cue words written for the project (newspaper style, widened on PolNeAR dev: stance verbs
+#: "blasted", "touted", labels "dubbed", "branded")
+_WRITTEN_CUES = re.compile(
     r"\b(?:said|says|say|saying|told|tells|tell|according to|announced|announces|added|adds|"
     r"argued|argues|claimed|claims|stated|states|noted|notes|warned|warns|insisted|insists|"
     r"explained|explains|wrote|writes|tweeted|posted|reported|reports|acknowledged|admitted|"
@@ -29,7 +46,9 @@ CUE_WORDS = re.compile(
     r"tout(?:s|ed|ing)|boast\w*|lament\w*|referr(?:ed|ing)|insist\w*|questioned|"
     r"quot(?:e|es|ed|ing)|cit(?:e|es|ed|ing))\b",
     re.I,
-)
+).pattern
+#: words that make a sentence a reported-speech candidate: both lists above
+CUE_WORDS = re.compile(rf"{_WRITTEN_CUES}|\b(?:{'|'.join(LEARNED_CUES)})\b", re.I)
 
 #: the verbs of an attribution so plain that code resolves it: “...,” she said (newspaper style)
 PLAIN_SPEECH_VERBS = (
@@ -38,6 +57,18 @@ PLAIN_SPEECH_VERBS = (
 )
 
 PLAIN_PRONOUNS = r"he|she|they|I|we"
+#: verbs of a reported-speech sentence settled in code (quotes/reported.py; newspaper style,
+#: checked on PolNeAR train and dev)
+REPORTING_VERBS = (
+    r"said|says|say|told|tells|added|adds|argued|argues|wrote|writes|noted|notes|warned|warns|"
+    r"explained|explains|claimed|claims|insisted|insists|stated|states|acknowledged|admitted|"
+    r"announced|announces|declared|predicted|predicts|suggested|suggests|contended|maintained|"
+    r"believes|believe|believed|thinks|think|thought|asserted|confirmed|confirms|reported|"
+    r"reports|recalled|replied|responded|testified|complained|estimated|concluded|emphasized|"
+    r"stressed|pointed\s+out|conceded|countered|hopes|hoped|fears|feared|expects|expected|wants|"
+    r"wanted|denied|denies|alleged|alleges|vowed|promised|pledged|urged|urges|tweeted|posted|"
+    r"wondered|asked|asks|found|finds|showed|shows"
+)
 
 # -- speakers: pronouns, determiners, roles, kinds, anonymity, relays (newspaper style) -----
 PRONOUNS = {

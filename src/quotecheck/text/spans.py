@@ -7,6 +7,7 @@ so callers can slice the original article with what these functions return.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from quotecheck.text.lexicon import ABBREVIATION_END
@@ -224,9 +225,17 @@ def find_all(haystack: str, needle: str) -> list[int]:
 _NORM_TABLE = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
 
 
-def locate(text: str, needle: str, lo: int, hi: int, near: int) -> tuple[int, int] | None:
-    """Offsets of ``needle`` in ``text[lo:hi]``, closest to ``near``; tolerant of curly quotes,
-    case and whitespace runs, but the returned offsets always slice the original text."""
+def locate(
+    text: str,
+    needle: str,
+    lo: int,
+    hi: int,
+    near: int,
+    exclude: Sequence[tuple[int, int]] = (),
+) -> tuple[int, int] | None:
+    """Offsets of ``needle`` in ``text[lo:hi]``, closest to ``near`` and overlapping no range of
+    ``exclude``; tolerant of curly quotes, case and whitespace runs, but the returned offsets
+    always slice the original text."""
     needle = needle.strip()
     if not needle:
         return None
@@ -238,7 +247,11 @@ def locate(text: str, needle: str, lo: int, hi: int, near: int) -> tuple[int, in
         pattern = r"\s+".join(re.escape(tok.translate(_NORM_TABLE)) for tok in needle.split())
         pattern = pattern.replace('"', '["“”„«»]').replace("'", "['‘’]")
         hits = [(lo + m.start(), lo + m.end()) for m in re.finditer(pattern, window, re.I)]
-    hits = [h for h in hits if _whole_words(text, *h)]
+    hits = [
+        h
+        for h in hits
+        if _whole_words(text, *h) and not any(h[0] < b and a < h[1] for a, b in exclude)
+    ]
     if not hits:
         return None
     return min(hits, key=lambda h: min(abs(h[0] - near), abs(h[1] - near)))

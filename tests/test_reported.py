@@ -1,0 +1,127 @@
+"""Reported speech, labels and plain attributions settled in code (no model): who, how, what.
+
+Sentences are written for these tests. Each rule must give the speaker, the cue and the
+reported clause as spans that slice the text.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from quotecheck.quotes.candidates import find_items
+from quotecheck.quotes.decide import by_rule, item_window
+from quotecheck.quotes.reported import reported_speech
+from quotecheck.quotes.rules import labelled_quote, plain_attribution
+
+
+def _only_s(text: str):
+    items, sents = find_items(text)
+    (item,) = [it for it in items if it.kind == "S"]
+    return reported_speech(text, sents[item.sentence], item), text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "cue", "content"),
+    [
+        (
+            "According to the transport ministry, exports rose 4 percent in June.",
+            "the transport ministry",
+            "According to",
+            ["exports rose 4 percent in June"],
+        ),
+        (
+            "Exports rose 4 percent in June, according to the transport ministry.",
+            "the transport ministry",
+            "according to",
+            ["Exports rose 4 percent in June"],
+        ),
+        (
+            "The bridge will open in May, the harbour authority said.",
+            "the harbour authority",
+            "said",
+            ["The bridge will open in May"],
+        ),
+        (
+            "The bridge will open in May, said Ana Ruiz, the harbour's director.",
+            "Ana Ruiz",
+            "said",
+            ["The bridge will open in May"],
+        ),
+        (
+            "The union said on Monday that the strike would last a week.",
+            "The union",
+            "said",
+            ["that the strike would last a week"],
+        ),
+        (
+            "Mayor Lina Hart promised more buses but warned that fares would rise.",
+            "Mayor Lina Hart",
+            "promised",
+            ["more buses"],
+        ),
+        (
+            "The delay was first reported by The Harbour Ledger.",
+            "The Harbour Ledger",
+            "was first reported by",
+            ["The delay"],
+        ),
+    ],
+)
+def test_reported_speech_rules(sentence, speaker, cue, content) -> None:
+    found, text = _only_s(sentence)
+    assert found is not None
+    assert found.speaker is not None and found.speaker.text == speaker
+    assert found.cue.text == cue
+    assert [f.text for f in found.content] == content
+    for span in (found.speaker, found.cue, *found.content):
+        assert text[span.start : span.end] == span.text
+
+
+def test_agentless_attribution_has_no_speaker() -> None:
+    found, _ = _only_s("The new ferry is expected to enter service in the spring of next year.")
+    assert found is not None and found.speaker is None
+    assert found.cue.text == "is expected"
+    assert [f.text for f in found.content] == [
+        "The new ferry",
+        "to enter service in the spring of next year",
+    ]
+
+
+def test_rule_leaves_the_unclear_to_the_model() -> None:
+    found, _ = _only_s("Commuter groups criticised the decision on the ferry fares.")
+    assert found is None  # no pattern settles it: the model is asked
+
+
+def test_a_report_that_alleges_is_left_to_the_model() -> None:
+    found, _ = _only_s("A 2021 audit highlighted a shipment that allegedly broke the rules.")
+    assert found is None  # the audit is the source, not nobody
+
+
+def test_label_given_by_a_group() -> None:
+    text = "The vote ends a dispute, which critics call a \u201cbridge to nowhere\u201d."
+    items, _ = find_items(text)
+    (q,) = [it for it in items if it.kind == "Q"]
+    speaker, cue = labelled_quote(text, q)
+    assert (speaker.text, cue.text) == ("critics", "call")
+
+
+def test_plain_attribution_with_a_title_before_the_name() -> None:
+    text = "\u201cWe held fares as long as we could,\u201d board chair Marta Olsen told reporters."
+    items, _ = find_items(text)
+    speaker, cue = plain_attribution(text, items[0])
+    assert (speaker.text, cue.text) == ("board chair Marta Olsen", "told reporters")
+
+
+def test_plain_attribution_names_do_not_run_over_a_line_break() -> None:
+    text = "\u201cWe will not sign this year,\u201d Tom\nBerg said."
+    items, _ = find_items(text)
+    assert plain_attribution(text, items[0]) is None  # "Tom\nBerg" is no one's name
+
+
+def test_a_scare_quote_is_not_shown_the_headline_before_it() -> None:
+    text = "Council approves bridge\n\nThe vote ends a dispute over the \u201cmega project\u201d."
+    items, sents = find_items(text)
+    (q,) = [it for it in items if it.kind == "Q"]
+    lo, _ = item_window(text, sents, q)
+    assert lo >= text.index("The vote")  # the headline is another paragraph: not its speaker
+    assert by_rule(text, sents, q) is None
