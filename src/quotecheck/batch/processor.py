@@ -1,7 +1,7 @@
 """The default batch processor: the library's public API for every article (quotes, and
 claims when evidence is given), plus the one LLM a batch shares.
 
-Imports the faces of ``quotes``, ``factcheck``, ``llm`` and ``text``, and the runner's types.
+Imports the faces of ``quotes``, ``factcheck``, ``llm`` and ``text``, and ``batch.outcome``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from quotecheck.batch.inputs import Article
-from quotecheck.batch.runner import Outcome, Processor
+from quotecheck.batch.outcome import Outcome, Processor
 from quotecheck.factcheck import EvidenceIndex, check_claims_async
 from quotecheck.llm import LLM, LLMConfig, default_cache_path
 from quotecheck.quotes import extract_quotes_async
@@ -50,17 +50,18 @@ def load_evidence(paths: Sequence[Path]) -> EvidenceIndex | None:
     return EvidenceIndex.from_paths(list(paths)) if paths else None
 
 
-def build_llm(config: LLMConfig | None = None, *, use_cache: bool = True) -> LLM:
-    """The shared LLM for a batch (``config``, else the environment), with the response cache
+def batch_config(config: LLMConfig | None = None, *, use_cache: bool = True) -> LLMConfig:
+    """A batch's model settings (``config``, else the environment), with the response cache
     on by default (a re-run then costs nothing)."""
     config = config or LLMConfig.from_env()
     if use_cache:
-        config = replace(
-            config, use_cache=True, cache_path=config.cache_path or default_cache_path()
-        )
-    else:
-        config = replace(config, use_cache=False)
-    return LLM(config)
+        return replace(config, use_cache=True, cache_path=config.cache_path or default_cache_path())
+    return replace(config, use_cache=False)
+
+
+def build_llm(config: LLMConfig | None = None, *, use_cache: bool = True) -> LLM:
+    """The shared LLM for a batch: :func:`batch_config` made into a client."""
+    return LLM(batch_config(config, use_cache=use_cache))
 
 
 async def close_llm(llm: LLM) -> None:

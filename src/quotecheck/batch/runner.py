@@ -1,57 +1,55 @@
-"""Run quote extraction (and fact-checking) over many articles, resumably.
+"""Run quote extraction (and fact-checking) over many articles, resumably, on any engine.
 
 Design, in the order things can go wrong:
-- Workers (``jobs`` of them) take articles from a queue and call the public API; one writer
-  task appends each finished record to the output JSONL (one write + fsync per line), so a
-  kill at any moment loses at most the articles in flight, never a written one.
+- One consumer (:func:`run_engine`) takes finished ``(article, Outcome | Failure)`` pairs
+  from an engine's async stream as they arrive and appends each to the output JSONL (one
+  write + fsync per line), so a kill at any moment loses at most the articles in flight,
+  never a written one. The engine only decides *where* an article is processed: the
+  :class:`LocalEngine` here (``jobs`` asyncio workers per endpoint), or ``batch.ray_engine``.
 - On start the output's partial last line (from a crash) is truncated and every id already in
   it is skipped: re-running the same command resumes. ``--retry-failed`` runs only the ids in
   ``<out>.errors.jsonl``.
 - One article's failure (bad input, invalid model output, rate limit that outlasted the
   retries) becomes an error record; a failure no retry can mend (bad key, unknown model, no
-  server) stops the whole batch at once with one message. SIGINT/SIGTERM stop cleanly.
+  server) stops the whole batch at once with one message. SIGINT/SIGTERM stop cleanly: the
+  engine stops starting work and what already finished is still written.
 
 Knows nothing of quotes or claims: it runs any ``Processor`` (``batch.processor`` makes the
-default one from the public API). Imports ``schema``, ``errors``, ``text``, ``output`` and
-``batch``.
+default one from the public API). Imports ``schema``, ``errors``, ``output`` and ``batch``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 from quotecheck.batch.inputs import Article
 from quotecheck.batch.journal import JsonlLog, OutputLock
+from quotecheck.batch.outcome import Failure, Outcome, Processor, attempt
 from quotecheck.batch.pricing import PriceTable
 from quotecheck.batch.progress import ProgressBar
-from quotecheck.errors import FATAL_ERRORS, InvalidOutput
 from quotecheck.output import write_quotes_csv
 from quotecheck.schema import Usage
-from quotecheck.text import Page
+
+Finished = tuple[Article, Outcome | Failure]
 
 
-@dataclass
-class Outcome:
-    """What processing one article produced: the record body plus figures for the summary."""
+class Engine(Protocol):
+    """Where articles are processed. ``results`` yields each finished article once, as soon
+    as it finishes; once ``stop`` is set it starts nothing new, yields what already finished
+    and ends. ``notes`` are lines for the end-of-run summary."""
 
-    record: dict[str, Any]
-    quotes: int = 0
-    claims: int = 0
-    usage: Usage = field(default_factory=Usage)
-    model: str | None = None
-    endpoint_kind: str | None = None
+    def results(self, todo: list[Article], stop: asyncio.Event) -> AsyncIterator[Finished]: ...
 
-
-#: processes one article's page (``page.text`` is what offsets index, ``page.meta`` what is known)
-Processor = Callable[[Article, Page], Awaitable[Outcome]]
+    def notes(self) -> list[str]: ...
 
 
 @dataclass
@@ -88,6 +86,7 @@ class BatchSummary:
     claims: int = 0
     fatal: str | None = None
     interrupted: bool = False
+    notes: list[str] = field(default_factory=list)  # the engine's own lines (workers, restarts)
 
     @property
     def per_minute(self) -> float:
@@ -109,6 +108,7 @@ class BatchSummary:
             f"({self.usage.calls} calls, {self.usage.cached_calls} from cache)",
             f"time: {self.seconds:.1f} s, {self.per_minute:.1f} articles/min",
             f"model: {self.model or '-'} ({self.endpoint_kind or '-'}), estimated cost: {cost}",
+            *self.notes,
         ]
         if self.repaired_bytes:
             out.append(f"repaired: dropped a {self.repaired_bytes}-byte partial line from a crash")
@@ -119,26 +119,6 @@ class BatchSummary:
 
 def errors_path(out: Path) -> Path:
     return out.with_name(out.name + ".errors.jsonl")
-
-
-# -- the runner -----------------------------------------------------------------------------
-class _Stop(Exception):
-    """Raised inside a worker to end the batch (fatal error)."""
-
-
-def _error_record(article: Article, err: BaseException) -> dict[str, Any]:
-    record: dict[str, Any] = {
-        "id": article.id,
-        "source": article.source,
-        "error": type(err).__name__,
-        "message": str(err) or repr(err),
-        "time": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-    if isinstance(err, InvalidOutput):
-        record["attempts"] = err.attempts
-        if err.last_completion is not None:
-            record["last_completion"] = err.last_completion[:2000]
-    return record
 
 
 def _select(
@@ -169,12 +149,26 @@ def _compact_errors(errors: JsonlLog, done: set[str]) -> None:
 
 async def run_batch(
     articles: Sequence[Article],
-    process: Processor,
+    process: Processor | Sequence[Processor],
     options: BatchOptions,
     *,
     duplicates: int = 0,
 ) -> BatchSummary:
-    """Process ``articles`` not yet in ``options.out``; see the module docstring."""
+    """Process ``articles`` not yet in ``options.out`` in this process (``options.jobs``
+    workers per processor: one processor per endpoint); see the module docstring."""
+    processors = [process] if callable(process) else list(process)
+    engine = LocalEngine(processors, options.jobs)
+    return await run_engine(articles, engine, options, duplicates=duplicates)
+
+
+async def run_engine(
+    articles: Sequence[Article],
+    engine: Engine,
+    options: BatchOptions,
+    *,
+    duplicates: int = 0,
+) -> BatchSummary:
+    """Select, run on ``engine``, journal and summarise: what every engine shares."""
     summary = BatchSummary(inputs=len(articles) + duplicates, duplicates=duplicates)
     out, errors = JsonlLog(options.out), JsonlLog(errors_path(options.out))
     with OutputLock(options.out):
@@ -183,9 +177,11 @@ async def run_batch(
         summary.todo = len(todo)
         started = time.perf_counter()
         try:
-            await _run(todo, process, options, summary, out, errors, started)
+            if todo:
+                await _consume(todo, engine, options, summary, out, errors, started)
         finally:
             summary.seconds = time.perf_counter() - started
+            summary.notes.extend(engine.notes())
             out.close()
             errors.close()
             _compact_errors(errors, out.ids())
@@ -203,104 +199,121 @@ async def run_batch(
     return summary
 
 
-async def _run(
+async def _consume(
     todo: list[Article],
-    process: Processor,
+    engine: Engine,
     options: BatchOptions,
     summary: BatchSummary,
     out: JsonlLog,
     errors: JsonlLog,
     started: float,
 ) -> None:
-    queue: asyncio.Queue[Article] = asyncio.Queue()
-    for article in todo:
-        queue.put_nowait(article)
-    results: asyncio.Queue[tuple[JsonlLog, dict] | None] = asyncio.Queue()
+    """Journal each finished article as it arrives; a fatal failure stops the engine."""
+    stop = asyncio.Event()
     progress = ProgressBar(len(todo), summary, started) if options.progress else None
-
-    async def writer() -> None:
-        while (item := await results.get()) is not None:
-            log, record = item
-            await asyncio.to_thread(log.append, record)
-
-    async def worker() -> None:
-        while True:
-            try:
-                article = queue.get_nowait()
-            except asyncio.QueueEmpty:
-                return
-            try:
-                # in a thread: loading may fetch a page or read an archive record
-                page = await asyncio.to_thread(article.load_page)
-                outcome = await process(article, page)
-            except FATAL_ERRORS as err:
-                summary.fatal = str(err)
-                raise _Stop from err
-            except Exception as err:  # one article's failure (incl. BadInput), recorded
-                summary.failed += 1
-                await results.put((errors, _error_record(article, err)))
-                _account_failure(summary, err)
-            else:
-                summary.ok += 1
-                summary.quotes += outcome.quotes
-                summary.claims += outcome.claims
-                summary.usage.add(outcome.usage)
-                summary.model = outcome.model or summary.model
-                summary.endpoint_kind = outcome.endpoint_kind or summary.endpoint_kind
-                await results.put((out, {"id": article.id, **outcome.record}))
-            if progress is not None:
-                progress.update()
-
-    writer_task = asyncio.create_task(writer())
-    workers = [asyncio.create_task(worker()) for _ in range(max(1, min(options.jobs, len(todo))))]
-    restore = _install_signal_handlers(workers, summary) if options.handle_signals else None
+    restore = _install_signal_handlers(stop, summary) if options.handle_signals else None
+    stream = engine.results(todo, stop)
     try:
         if progress is not None:
             progress.start()
-        pending: set[asyncio.Task] = set(workers)
-        while pending:
-            finished, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_EXCEPTION)
-            if any(not t.cancelled() and t.exception() is not None for t in finished):
-                for task in pending:
-                    task.cancel()
-                await asyncio.gather(*pending, return_exceptions=True)
-                break
-        for task in workers:
-            if not task.cancelled() and isinstance(task.exception(), Exception):
-                exc = task.exception()
-                if not isinstance(exc, _Stop):
-                    raise exc  # a bug in the runner itself: surface it
+        async for article, result in stream:
+            if isinstance(result, Failure):
+                summary.usage.add(result.usage)
+                if result.fatal is not None:  # not this article's fault: stop, blame none
+                    summary.fatal = summary.fatal or result.fatal
+                    stop.set()
+                    continue
+                summary.failed += 1
+                await asyncio.to_thread(errors.append, result.record)
+            else:
+                summary.ok += 1
+                summary.quotes += result.quotes
+                summary.claims += result.claims
+                summary.usage.add(result.usage)
+                summary.model = result.model or summary.model
+                summary.endpoint_kind = result.endpoint_kind or summary.endpoint_kind
+                await asyncio.to_thread(out.append, {"id": article.id, **result.record})
+            if progress is not None:
+                progress.update()
     finally:
+        stop.set()
+        with contextlib.suppress(RuntimeError):  # already closed by the loop's end
+            await stream.aclose()  # type: ignore[attr-defined]
         if restore is not None:
             restore()
-        await results.put(None)
-        await writer_task  # drain: every finished article is on disk before we return
         if progress is not None:
             progress.stop()
 
 
-def _account_failure(summary: BatchSummary, err: BaseException) -> None:
-    if isinstance(err, InvalidOutput):
-        summary.usage.add(err.usage)
+class LocalEngine:
+    """``jobs`` asyncio workers per processor in this process, sharing one queue."""
+
+    def __init__(self, processors: Sequence[Processor], jobs: int) -> None:
+        self.processors, self.jobs = list(processors), max(1, jobs)
+
+    def notes(self) -> list[str]:
+        return []
+
+    async def results(self, todo: list[Article], stop: asyncio.Event) -> AsyncIterator[Finished]:
+        queue, done = deque(todo), asyncio.Queue[Finished | None]()
+
+        async def worker(process: Processor) -> None:
+            while queue and not stop.is_set():
+                article = queue.popleft()
+                result = await attempt(process, article)
+                if isinstance(result, Failure) and result.fatal is not None:
+                    stop.set()  # at once: no worker starts another article
+                await done.put((article, result))
+
+        per = max(1, min(self.jobs, len(todo)))
+        workers = [asyncio.create_task(worker(p)) for p in self.processors for _ in range(per)]
+
+        async def supervise() -> BaseException | None:
+            stopper = asyncio.create_task(stop.wait())
+            running = asyncio.gather(*workers)
+            await asyncio.wait({stopper, running}, return_when=asyncio.FIRST_COMPLETED)
+            for task in workers:  # stop: in-flight articles are dropped, not half-written
+                task.cancel()
+            stopper.cancel()
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await running  # retrieved here; every worker's own result is read below
+            results = await asyncio.gather(*workers, return_exceptions=True)
+            await done.put(None)
+            bugs = [r for r in results if isinstance(r, BaseException)]
+            bugs = [b for b in bugs if not isinstance(b, asyncio.CancelledError)]
+            return bugs[0] if bugs else None
+
+        supervisor = asyncio.create_task(supervise())
+        try:
+            while (item := await done.get()) is not None:
+                yield item
+            bug = await supervisor
+            if bug is not None:
+                raise bug  # a bug in the runner itself: surface it
+        finally:
+            for task in workers:
+                task.cancel()
+            if not supervisor.done():
+                stop.set()
+                await asyncio.gather(supervisor, return_exceptions=True)
 
 
 def _install_signal_handlers(
-    workers: list[asyncio.Task], summary: BatchSummary
+    stop: asyncio.Event, summary: BatchSummary
 ) -> Callable[[], None] | None:
-    """SIGINT/SIGTERM: cancel the workers; the writer still drains finished records."""
+    """SIGINT/SIGTERM: stop the engine; what already finished is still written."""
     loop = asyncio.get_running_loop()
 
-    def stop() -> None:
+    def on_signal() -> None:
         if summary.interrupted:  # a second Ctrl-C: leave now (every written line is whole)
             os._exit(130)
         summary.interrupted = True
-        for task in workers:
-            task.cancel()
+        stop.set()
 
     installed = []
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
-            loop.add_signal_handler(sig, stop)
+            loop.add_signal_handler(sig, on_signal)
             installed.append(sig)
         except (NotImplementedError, RuntimeError, ValueError):
             pass  # not the main thread, or not supported on this platform

@@ -69,26 +69,48 @@ def make_config(chosen: dict[str, Any]) -> LLMConfig:
     return LLMConfig.from_env(local=local, **top)
 
 
-def model_options(fn: F) -> F:
-    """Give a command the model options; it receives them as one ``config: LLMConfig``."""
+#: ``--base-url`` for commands that can spread work over several endpoints
+MANY_BASE_URLS = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--base-url",
+        help="OpenAI-compatible endpoint (OPENAI_BASE_URL); repeat to spread the work over "
+        "several servers; none: embedded.",
+    ),
+]
+
+
+def model_options(fn: F | None = None, *, many_endpoints: bool = False) -> Any:
+    """Give a command the model options; it receives them as one ``config: LLMConfig``.
+
+    With ``many_endpoints`` ``--base-url`` may be repeated and the command also receives
+    ``endpoints: list[LLMConfig]``, one per URL (just ``[config]`` when none was given).
+    """
+    if fn is None:
+        return functools.partial(model_options, many_endpoints=many_endpoints)
+    options = {**MODEL_OPTIONS, "base_url": MANY_BASE_URLS} if many_endpoints else MODEL_OPTIONS
     sig = inspect.signature(fn, eval_str=True)
-    params = [p for p in sig.parameters.values() if p.name != "config"]
+    params = [p for p in sig.parameters.values() if p.name not in ("config", "endpoints")]
     extra = [
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=ann)
-        for name, ann in MODEL_OPTIONS.items()
+        for name, ann in options.items()
     ]
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        chosen = {name: kwargs.pop(name, None) for name in MODEL_OPTIONS}
-        return fn(*args, config=make_config(chosen), **kwargs)
+        chosen = {name: kwargs.pop(name, None) for name in options}
+        if not many_endpoints:
+            return fn(*args, config=make_config(chosen), **kwargs)
+        urls = list(dict.fromkeys(chosen.pop("base_url") or []))  # repeated URLs count once
+        configs = [make_config({**chosen, "base_url": url}) for url in urls or [None]]
+        return fn(*args, config=configs[0], endpoints=configs, **kwargs)
 
     wrapper.__signature__ = sig.replace(parameters=params + extra)  # type: ignore[attr-defined]
     wrapper.__annotations__ = {
         **{p.name: p.annotation for p in params},
-        **MODEL_OPTIONS,
+        **options,
     }
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def json_alias(fmt: str | None, as_json: bool, default: str) -> str:
