@@ -68,8 +68,10 @@ def chat_completion(
     prompt_tokens: int = 0,
     completion_tokens: int | None = None,
     finish_reason: str = "stop",
+    top_logprobs: dict[str, float] | None = None,
 ) -> dict:
-    """An OpenAI chat.completion body carrying ``content`` as the assistant message."""
+    """An OpenAI chat.completion body carrying ``content`` as the assistant message (with the
+    answer token's ``top_logprobs`` when given, as llama.cpp, vLLM and OpenAI send them)."""
     return {
         "id": f"chatcmpl-fake-{time.monotonic_ns()}",
         "object": "chat.completion",
@@ -80,7 +82,21 @@ def chat_completion(
                 "index": 0,
                 "message": {"role": "assistant", "content": content},
                 "finish_reason": finish_reason,
-                "logprobs": None,
+                "logprobs": None
+                if top_logprobs is None
+                else {
+                    "content": [
+                        {
+                            "token": content,
+                            "logprob": top_logprobs.get(content, -9.0),
+                            "bytes": None,
+                            "top_logprobs": [
+                                {"token": t, "logprob": lp, "bytes": None}
+                                for t, lp in top_logprobs.items()
+                            ],
+                        }
+                    ]
+                },
             }
         ],
         "usage": {

@@ -12,7 +12,7 @@ from quotecheck.factcheck.claims import (
     is_multi_fact,
 )
 from quotecheck.schema import Assertor, Claim, QuoteReport
-from test_verify import ScriptedLLM
+from test_legacy_verifier import ScriptedLLM
 
 ARTICLE = (
     "Town gets new bridge\n\n"

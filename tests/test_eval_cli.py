@@ -73,7 +73,8 @@ def test_factcheck_majority_on_a_tiny_set(tmp_path: Path) -> None:
     (folder / "entailment_retrieval_claim_dev.jsonl").write_text(
         "\n".join(json.dumps(r) for r in rows), encoding="utf-8"
     )
-    args = ["factcheck", "--set", "wice", "--system", "majority", "--data", str(tmp_path / "fc")]
+    args = ["factcheck", "--set", "wice", "--system", "majority", "--split", "all"]
+    args += ["--data", str(tmp_path / "fc")]
     result = CliRunner().invoke(eval_app, [*args, "--json"])
     assert result.exit_code == 0, result.output
     majority = json.loads(result.stdout)["systems"]["majority"]
@@ -91,38 +92,47 @@ def test_failed_articles_score_as_empty_and_exit_one(tmp_path: Path) -> None:
     assert overall["failed_articles"] == 1 and overall["recall"] == 0.0
 
 
-def test_factcheck_scores_the_no_retrieval_baseline_in_the_same_run(
-    tmp_path: Path, fake_llm_env
-) -> None:
-    """The baseline reads the first sentences; a claim whose evidence comes late is lost."""
+def test_factcheck_scores_every_system_on_the_same_items(tmp_path: Path, fake_llm_env) -> None:
+    """The scored verifier reads the answer token's probabilities; with --legacy-baseline the
+    generative verifier answers the same items in the same run."""
+    import math
     import re
 
-    from fakeserver import json_responder
+    from fakeserver import chat_completion, json_responder
 
-    def verify(request: dict) -> dict:
-        prompt = request["messages"][-1]["content"]
-        prompt = prompt[prompt.rindex("\nClaim: ") :]  # past the worked examples
-        claim = re.search(r"^Claim: (.*)$", prompt, re.M).group(1)
-        numbered = re.findall(r"^\[(\d+)\] (.*)$", prompt, re.M)
-        key = claim.split()[1]  # "The tunnel ..." -> "tunnel"
-        hits = [int(n) for n, s in numbered if key in s][:1]
-        label = "supported" if hits else "not_enough_evidence"
-        return {"same_topic": bool(hits), "label": label, "evidence": hits, "rationale": "x"}
+    legacy = json_responder(
+        lambda request: {
+            "same_topic": True,
+            "label": "supported",
+            "evidence": [1],
+            "rationale": "x",
+        }
+    )
 
-    fake_llm_env.responder = json_responder(verify)
-    filler = " ".join(f"Item {n} of the agenda was about parking fees." for n in range(40))
+    def answer(request: dict):
+        if request.get("max_tokens") != 1:  # today's verifier: a JSON verdict
+            return legacy(request)
+        user = request["messages"][-1]["content"]
+        claim = re.search(r"^Claim: (.*)$", user, re.M).group(1)
+        evidence = re.search(r"^Evidence: (.*)$", user, re.M).group(1)
+        yes = all(w in evidence for w in claim.rstrip(".").split()[1:3])
+        p = 0.95 if yes else 0.05
+        logprobs = {"yes": math.log(p), "no": math.log(1 - p)}
+        return 200, {}, chat_completion("yes" if yes else "no", top_logprobs=logprobs)
+
+    fake_llm_env.responder = answer
     rows = [
         {
             "label": "supported",
             "claim": "The tunnel cost forty million dollars.",
-            "evidence": [filler, "The tunnel cost forty million dollars in the end."],
-            "meta": {"id": "late"},
+            "evidence": ["The tunnel cost forty million dollars in the end, the council said."],
+            "meta": {"id": "backed"},
         },
         {
-            "label": "supported",
-            "claim": "The ferry runs hourly all night.",
-            "evidence": ["The ferry runs hourly all night, the operator said."],
-            "meta": {"id": "short"},
+            "label": "not_supported",
+            "claim": "The ferry sails every 20 minutes at night.",
+            "evidence": ["At night the ferry sails every 60 minutes, the operator said."],
+            "meta": {"id": "other-number"},
         },
     ]
     folder = tmp_path / "fc" / "wice"
@@ -130,19 +140,18 @@ def test_factcheck_scores_the_no_retrieval_baseline_in_the_same_run(
     (folder / "entailment_retrieval_claim_dev.jsonl").write_text(
         "\n".join(json.dumps(r) for r in rows), encoding="utf-8"
     )
-    args = ["factcheck", "--set", "wice", "--data", str(tmp_path / "fc"), "--json"]
     saved = tmp_path / "verdicts.jsonl"
-    result = CliRunner().invoke(
-        eval_app, [*args, "--no-retrieval-baseline", "--predictions-out", str(saved)]
-    )
+    args = ["factcheck", "--set", "wice", "--split", "all", "--data", str(tmp_path / "fc")]
+    args += ["--legacy-baseline", "--predictions-out", str(saved), "--json"]
+    result = CliRunner().invoke(eval_app, args)
     assert result.exit_code == 0, result.output
-    out = json.loads(result.stdout)
-    assert out["systems"]["verifier"]["label_accuracy"] == 1.0, out
-    assert out["systems"]["verifier, no retrieval"]["label_accuracy"] == 0.5
-    assert out["retrieval_applies"] == 1
-    # the short item's baseline prompt would be identical: asked once, not twice
-    assert len(fake_llm_env.requests) == 3
-    late = json.loads(saved.read_text(encoding="utf-8").splitlines()[0])
-    assert late["gold"] == "supported" and late["verifier"]["label"] == "supported"
-    assert late["verifier"]["citations"][0]["text"].startswith("The tunnel cost")
-    assert late["verifier, no retrieval"]["label"] == "not_enough_evidence"
+    out = json.loads(result.stdout)["systems"]
+    assert set(out) == {"majority", "verifier", "verifier, no code checks", "today's verifier"}
+    assert out["verifier"]["balanced_accuracy"] == 1.0, out
+    assert out["verifier"]["output_tokens_per_item"] <= 3  # one token per question
+    # it backs both, but its names-and-numbers veto stops the second (20 is not 60)
+    assert out["today's verifier"]["balanced_accuracy"] == 1.0
+    backed, other = (json.loads(line) for line in saved.read_text("utf-8").splitlines())
+    assert backed["verifier"]["label"] == "supported" and backed["verifier"]["citations"]
+    assert other["verifier"]["label"] == "refuted"
+    assert any(f.startswith("number_mismatch") for f in other["features"] if other["features"][f])

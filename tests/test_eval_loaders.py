@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from quotecheck.errors import BadInput, InvalidOutput
+from quotecheck.errors import BadInput
 from quotecheck.evaluation import factcheck_eval as fe
 from quotecheck.evaluation.factcheck_sets import (
     NEI,
@@ -182,22 +182,15 @@ def test_every_spreads_the_sample_over_the_set(factcheck_root: Path) -> None:
     assert len(load_set("averitec", factcheck_root, every=2, limit=1)) == 1
 
 
-async def test_runner_plugs_in_a_verifier_and_counts_failures(factcheck_root: Path) -> None:
-    items = load_set("summedits-meeting", factcheck_root)
-
-    class Verdict:
-        def __init__(self, label: str) -> None:
-            self.label = label
-
-    async def verifier(claim: str, passages: list[str]) -> Verdict:
-        if "ten" in claim:
-            raise InvalidOutput("bad answer", attempts=3, last_completion=None)
-        return Verdict(SUPPORTED if claim.split()[-1].strip(".") in passages[0] else REFUTED)
-
-    run = await fe.run_verifier(items, verifier)
-    assert run.labels == [SUPPORTED, fe.FAILED] and run.failures == 1
-    assert run.errors == ["s2: InvalidOutput: bad answer"]
-    assert fe.label_accuracy([i.label for i in items], run.labels) == 0.5
+def test_review_and_failures_always_count_wrong() -> None:
+    gold = [SUPPORTED, REFUTED, REFUTED, SUPPORTED]
+    assert fe.balanced_accuracy(gold, [SUPPORTED, REFUTED, "not_enough_evidence", SUPPORTED]) == 1
+    # sending the hard items to review, or failing on them, cannot raise a score
+    assert fe.balanced_accuracy(gold, [SUPPORTED, fe.REVIEW, fe.FAILED, SUPPORTED]) == 0.5
+    low, high = fe.bootstrap_interval(gold, [SUPPORTED, REFUTED, SUPPORTED, REFUTED])
+    assert 0 <= low <= 0.5 <= high <= 1
+    assert fe.expected_calibration_error([SUPPORTED, REFUTED], [1.0, 0.0]) == 0.0
+    assert abs(fe.expected_calibration_error([SUPPORTED, REFUTED], [0.55, 0.55]) - 0.05) < 1e-9
 
 
 async def test_runner_records_article_errors_and_stops_on_fatal_ones(

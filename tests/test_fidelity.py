@@ -138,7 +138,7 @@ def test_align_quotes_statuses_and_speakers(transcript):
 
 
 async def test_meaning_judgement_gets_both_verbatim_strings(transcript):
-    from test_verify import ScriptedLLM
+    from test_legacy_verifier import ScriptedLLM
 
     article = "“We have no plans to raise taxes this decade,” Doe said."
     report = _report(
@@ -163,7 +163,7 @@ def test_load_transcripts_rejects_bad_files(tmp_path):
 
 
 async def test_dropped_negation_changes_meaning_even_if_the_model_says_no(transcript):
-    from test_verify import ScriptedLLM
+    from test_legacy_verifier import ScriptedLLM
 
     article = "“We have plans to raise taxes this year,” Doe said."
     report = _report(article, [("We have plans to raise taxes this year,", "John Doe", "direct")])

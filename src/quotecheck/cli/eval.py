@@ -191,6 +191,12 @@ def _print_quote_scores(label: str, gold: str, views: dict) -> None:
 @model_options
 def factcheck(
     set_name: Annotated[FactSet, typer.Option("--set", help="which gold set")],
+    split: Annotated[
+        Literal["report", "fit", "all"],
+        typer.Option(
+            help="REPORT: what figures are measured on; FIT: what calibration is fitted on"
+        ),
+    ] = "report",
     limit: Annotated[int | None, typer.Option(min=1, help="use only the first N items")] = None,
     every: Annotated[
         int, typer.Option(min=1, help="take every Kth item (a sample spread over the set)")
@@ -198,6 +204,12 @@ def factcheck(
     system: Annotated[
         FactSystem, typer.Option(help="the LLM verifier, or only the majority-class baseline")
     ] = "verifier",
+    legacy: Annotated[
+        bool, typer.Option("--legacy-baseline", help="also score today's generative verifier")
+    ] = False,
+    legacy_every: Annotated[
+        int, typer.Option(min=1, help="with --legacy-baseline: today's verifier on every Kth item")
+    ] = 1,
     data: Annotated[Path, typer.Option(help="the shared factcheck data folder")] = Path(
         "../shared/data/factcheck"
     ),
@@ -205,62 +217,53 @@ def factcheck(
     as_json: JsonAliasOpt = False,
     predictions_out: Annotated[
         Path | None,
-        typer.Option(help="write each item's gold label and verdicts here (JSONL)"),
+        typer.Option(help="write each item's gold, features and verdicts here (JSONL)"),
     ] = None,
-    no_retrieval: Annotated[
-        bool,
-        typer.Option(
-            "--no-retrieval-baseline",
-            help="also score the verifier shown the first sentences instead of the retrieved ones",
-        ),
-    ] = False,
     *,
     config: LLMConfig,
 ) -> None:
-    """Score claim verification (label accuracy, macro-F1, balanced accuracy) on one set."""
+    """Score claim verification on one set: balanced accuracy (95 % interval), ECE, precision."""
     from quotecheck.evaluation import factcheck_eval as fe
     from quotecheck.evaluation import factcheck_sets
 
-    items = factcheck_sets.load_set(set_name, data, limit=limit, every=every)
+    items = factcheck_sets.load_set(set_name, data, limit=limit, every=every, split=split)
     gold = [i.label for i in items]
     rows = {"majority": fe.summary(gold, fe.majority_labels(items))}
-    extra: dict[str, object] = {}
+    errors: list[str] = []
     if system == "verifier":
-        runs = asyncio.run(fe.run_llm_verifier(items, config, baseline=no_retrieval))
+        every_kth = legacy_every if legacy else 0
+        runs, records = asyncio.run(fe.run_verifiers(items, config, legacy_every=every_kth))
         for name, run in runs.items():
-            rows[name] = fe.summary(gold, run.labels)
+            probs = run.probs if name in fe.SYSTEMS else None
+            rows[name] = fe.summary([gold[i] for i in run.index], run.labels, probs)
+            rows[name] |= run.per_item()
+            errors += run.errors
+        if legacy and legacy_every > 1:  # the scored verifier on exactly today's items
+            ours, index = runs["verifier"], runs[fe.LEGACY].index
+            rows["verifier, on today's items"] = fe.summary(
+                [gold[i] for i in index], [ours.labels[i] for i in index]
+            )
         if predictions_out is not None:
-            lines = fe.prediction_lines(items, runs)
-            predictions_out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        run = runs["verifier"]
-        extra = {
-            "failures": run.failures,
-            "errors": [e for r in runs.values() for e in r.errors],
-            "seconds_per_item": run.seconds / max(1, len(items)),
-        }
-        if no_retrieval:
-            extra["retrieval_applies"] = fe.count_retrieval_applies(items)
-            extra["baseline_failures"] = runs[fe.NO_RETRIEVAL].failures
-            extra["baseline_seconds_per_item"] = runs[fe.NO_RETRIEVAL].seconds / max(1, len(items))
-    result = {"set": set_name, "systems": rows, **extra}
+            predictions_out.write_text("\n".join(fe.prediction_lines(records)) + "\n", "utf-8")
+    result = {"set": set_name, "split": split, "systems": rows, "errors": errors}
     if json_alias(output_format, as_json, "table") == "json":
         typer.echo(json.dumps(result, indent=2))
         return
-    table = Table(title=f"{set_name} ({len(items)} items)")
-    for col in ("system", "label acc", "macro-F1", "balanced acc"):
+    table = Table(title=f"{set_name}, {split} ({len(items)} items)")
+    cols = ("system", "balanced acc [95% CI]", "ECE", "prec sup", "prec ref", "review", "s/claim")
+    for col in cols:
         table.add_column(col, justify="right" if col != "system" else "left")
     for name, m in rows.items():
+        lo, hi = m["balanced_accuracy_95ci"] or (None, None)
         table.add_row(
-            name, _fmt(m["label_accuracy"]), _fmt(m["macro_f1"]), _fmt(m["balanced_accuracy"])
+            name,
+            f"{_fmt(m['balanced_accuracy'])} [{_fmt(lo)}, {_fmt(hi)}]",
+            _fmt(m.get("ece")),
+            _fmt(m["precision_supported"]),
+            _fmt(m["precision_refuted"]),
+            _fmt(m["review_share"]),
+            _fmt(m.get("seconds_per_item")),
         )
     _out.print(table)
-    if extra:
-        typer.echo(f"seconds per item: {_fmt(extra['seconds_per_item'])}", err=True)
-        if "retrieval_applies" in extra:
-            typer.echo(
-                f"retrieval changes what the model reads on {extra['retrieval_applies']} of "
-                f"{len(items)} items",
-                err=True,
-            )
-        for line in extra["errors"]:
-            typer.echo(f"failed (counted wrong): {line}", err=True)
+    for line in errors:
+        typer.echo(f"failed (counted wrong): {line}", err=True)

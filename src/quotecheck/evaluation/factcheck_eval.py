@@ -1,17 +1,22 @@
-"""Scoring claim verification: label accuracy, macro-F1 and binary balanced accuracy.
+"""Scoring claim verification on the fact-check sets, every system on the same items in one run.
 
-The verifier is any async callable ``(claim, passages) -> verdict`` whose result is a label or
-has a ``.label``; the fact-checking module's ``verify_claim_async`` plugs in with its ``llm``
-bound. Balanced accuracy is over "supported" vs everything else, the field's binary convention.
-Imports ``errors``, the ``factcheck`` and ``llm`` faces, and the set loaders.
+Systems: the scored verifier (``factcheck.verify``, calibration ``FULL``), the same model scores
+without the code checks (calibration ``MODEL_ONLY``, no extra model call), optionally the
+generative verifier the project had before (``legacy_verifier``, about 3x slower), and the
+majority class. Balanced accuracy is over "supported" vs everything else, the field's binary
+convention; a ``needs_review`` answer (or a failure) counts as wrong whatever the gold label,
+so sending hard items to review cannot raise a score. Each balanced accuracy comes with a 95 %
+bootstrap interval; probabilistic systems also get the expected calibration error.
+Imports ``errors``, the ``factcheck``, ``llm`` and ``schema`` faces, and the set loaders.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -21,13 +26,15 @@ from quotecheck.evaluation.factcheck_sets import SUPPORTED, ClaimItem
 if TYPE_CHECKING:
     from quotecheck.llm import LLMConfig
 
-Verifier = Callable[[str, list[str]], Awaitable[object]]
 FAILED = "error"  # a verifier failure: a label that is always wrong
+REVIEW = "needs_review"
+LEGACY = "today's verifier"
+SYSTEMS = ("verifier", "verifier, no code checks")
 
 
-def _label(verdict: object) -> str:
-    label = getattr(verdict, "label", verdict)
-    return str(getattr(label, "value", label))
+def _counts_right(gold: str, pred: str) -> bool:
+    """Binary correctness: supported vs not; review and failures are never right."""
+    return pred not in (REVIEW, FAILED) and (gold == SUPPORTED) == (pred == SUPPORTED)
 
 
 def label_accuracy(gold: Sequence[str], pred: Sequence[str]) -> float | None:
@@ -48,24 +55,70 @@ def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float | None:
 
 def balanced_accuracy(gold: Sequence[str], pred: Sequence[str]) -> float | None:
     """Mean of the recalls of "supported" and "not supported"; None if one class is absent."""
-    g = [x == SUPPORTED for x in gold]
-    p = [x == SUPPORTED for x in pred]
     recalls = []
-    for cls in (True, False):
-        n = sum(x == cls for x in g)
-        if not n:
+    for positive in (True, False):
+        idx = [i for i, g in enumerate(gold) if (g == SUPPORTED) == positive]
+        if not idx:
             return None
-        recalls.append(sum(gx == px == cls for gx, px in zip(g, p, strict=True)) / n)
+        recalls.append(sum(_counts_right(gold[i], pred[i]) for i in idx) / len(idx))
     return sum(recalls) / 2
 
 
-def summary(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float | int | None]:
-    return {
+def bootstrap_interval(
+    gold: Sequence[str], pred: Sequence[str], draws: int = 1000, seed: int = 7
+) -> tuple[float, float] | None:
+    """95 % percentile interval of balanced accuracy over resampled items."""
+    rng, n, values = random.Random(seed), len(gold), []
+    for _ in range(draws):
+        idx = [rng.randrange(n) for _ in range(n)]
+        b = balanced_accuracy([gold[i] for i in idx], [pred[i] for i in idx])
+        if b is not None:
+            values.append(b)
+    if not values:
+        return None
+    values.sort()
+    return values[int(0.025 * len(values))], values[int(0.975 * len(values)) - 1]
+
+
+def expected_calibration_error(
+    gold: Sequence[str], probs: Sequence[float], bins: int = 10
+) -> float:
+    """Mean |P(supported) - share supported| over ten equal-width bins, weighted by size."""
+    total, n = 0.0, len(gold)
+    for b in range(bins):
+        idx = [
+            i
+            for i, p in enumerate(probs)
+            if b / bins <= p < (b + 1) / bins or (b == bins - 1 and p == 1)
+        ]
+        if idx:
+            conf = sum(probs[i] for i in idx) / len(idx)
+            acc = sum(gold[i] == SUPPORTED for i in idx) / len(idx)
+            total += len(idx) / n * abs(conf - acc)
+    return total
+
+
+def _precision(gold: Sequence[str], pred: Sequence[str], label: str) -> float | None:
+    hits = [g for g, p in zip(gold, pred, strict=True) if p == label]
+    return sum(g == label for g in hits) / len(hits) if hits else None
+
+
+def summary(
+    gold: Sequence[str], pred: Sequence[str], probs: Sequence[float] | None = None
+) -> dict[str, object]:
+    out: dict[str, object] = {
         "items": len(gold),
         "label_accuracy": label_accuracy(gold, pred),
         "macro_f1": macro_f1(gold, pred),
         "balanced_accuracy": balanced_accuracy(gold, pred),
+        "balanced_accuracy_95ci": bootstrap_interval(gold, pred),
+        "precision_supported": _precision(gold, pred, SUPPORTED),
+        "precision_refuted": _precision(gold, pred, "refuted"),
+        "review_share": sum(p == REVIEW for p in pred) / len(pred) if pred else None,
     }
+    if probs is not None:
+        out["ece"] = expected_calibration_error(gold, probs)
+    return out
 
 
 def majority_labels(items: Sequence[ClaimItem]) -> list[str]:
@@ -77,98 +130,99 @@ def majority_labels(items: Sequence[ClaimItem]) -> list[str]:
 
 
 @dataclass
-class VerifierRun:
-    labels: list[str]
-    errors: list[str]  # one line per failed item: "id: Error: message"
-    seconds: float
-    verdicts: list[object] = field(default_factory=list)  # None where the item failed
+class Run:
+    """One system's answers on the items, in item order, and what they cost."""
 
-    def extend(self, other: VerifierRun) -> None:
-        self.labels += other.labels
-        self.errors += other.errors
-        self.seconds += other.seconds
-        self.verdicts += other.verdicts
+    labels: list[str] = field(default_factory=list)
+    index: list[int] = field(default_factory=list)  # which items, by position, were answered
+    probs: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    completion_tokens: int = 0
+    prompt_tokens: int = 0
+    calls: int = 0
 
-    @property
-    def failures(self) -> int:
-        return len(self.errors)
-
-
-async def run_verifier(items: Iterable[ClaimItem], verifier: Verifier) -> VerifierRun:
-    """Each claim through the verifier in turn; a failed item counts as a wrong answer."""
-    labels: list[str] = []
-    errors: list[str] = []
-    began = time.perf_counter()
-    verdicts: list[object] = []
-    for item in items:
-        try:
-            verdict = await verifier(item.claim, list(item.passages))
-            labels.append(_label(verdict))
-            verdicts.append(verdict)
-        except FATAL_ERRORS:
-            raise
-        except QuotecheckError as err:
-            labels.append(FAILED)
-            verdicts.append(None)
-            errors.append(f"{item.id}: {type(err).__name__}: {err}")
-    return VerifierRun(labels, errors, time.perf_counter() - began, verdicts)
+    def per_item(self) -> dict[str, float]:
+        n = max(1, len(self.labels))
+        return {
+            "seconds_per_item": self.seconds / n,
+            "output_tokens_per_item": self.completion_tokens / n,
+            "prompt_tokens_per_item": self.prompt_tokens / n,
+            "calls_per_item": self.calls / n,
+        }
 
 
-NO_RETRIEVAL = "verifier, no retrieval"
-
-
-async def run_llm_verifier(
-    items: Sequence[ClaimItem], config: LLMConfig, *, baseline: bool = False
-) -> dict[str, VerifierRun]:
-    """The project's verifier (``quotecheck.verify``) on one model; with ``baseline``, also
-    the same verifier shown the first sentences instead of the retrieved ones.
-
-    The two are asked item by item so they share the machine's state; where retrieval
-    changes nothing (few sentences) the baseline's prompt would be identical, so its verdict
-    is reused rather than asked again, and ``retrieval_applies`` counts the other items.
-    """
-    from quotecheck.factcheck import retrieval_applies, verify_claim_async
+async def run_verifiers(
+    items: Sequence[ClaimItem], config: LLMConfig, *, legacy_every: int = 0
+) -> tuple[dict[str, Run], list[dict]]:
+    """The scored verifier (with and without code checks) and, with ``legacy_every`` K > 0,
+    today's generative verifier on every Kth item, item by item on one model; plus one record
+    per item."""
+    from quotecheck.factcheck import FULL, MODEL_ONLY, claim_signals, decide, plain_passages
     from quotecheck.llm import LLM
 
     llm = LLM(config)
-    last: dict[str, object] = {}
-
-    async def verify(claim: str, passages: list[str]) -> object:
-        last["verdict"] = await verify_claim_async(claim, passages, llm)
-        return last["verdict"]
-
-    async def without(claim: str, passages: list[str]) -> object:
-        if not retrieval_applies(claim, passages) and "verdict" in last:
-            return last["verdict"]
-        return await verify_claim_async(claim, passages, llm, retrieval=False)
-
-    systems = {"verifier": verify} | ({NO_RETRIEVAL: without} if baseline else {})
-    runs = {name: VerifierRun([], [], 0.0) for name in systems}
+    runs = {name: Run() for name in (*SYSTEMS, *((LEGACY,) if legacy_every else ()))}
+    records = []
     try:
-        for item in items:
-            last.clear()
-            for name, fn in systems.items():
-                runs[name].extend(await run_verifier([item], fn))
-        return runs
+        for n, item in enumerate(items):
+            for name in SYSTEMS:
+                runs[name].index.append(n)
+            passages = plain_passages(list(item.passages))
+            record: dict = {"id": item.id, "gold": item.label, "claim": item.claim}
+            t0 = time.perf_counter()
+            try:
+                signals = await claim_signals(llm, item.claim, [p.text for p in passages])
+            except FATAL_ERRORS:
+                raise
+            except QuotecheckError as err:
+                for name in SYSTEMS:
+                    runs[name].labels.append(FAILED)
+                    runs[name].probs.append(0.0)
+                    runs[name].errors.append(f"{item.id}: {type(err).__name__}: {err}")
+                records.append(record | {"error": str(err)})
+                continue
+            spent = time.perf_counter() - t0
+            record["features"] = signals.features()
+            for name, cal in zip(SYSTEMS, (FULL, MODEL_ONLY), strict=True):
+                verdict = decide(item.claim, signals, passages, cal)
+                run = runs[name]
+                run.labels.append(verdict.label.value)
+                run.probs.append(verdict.probability or 0.0)
+                run.seconds += spent
+                run.completion_tokens += signals.usage.completion_tokens
+                run.prompt_tokens += signals.usage.prompt_tokens
+                run.calls += signals.usage.calls
+                record[name] = verdict.model_dump(mode="json", exclude={"findings"})
+            if legacy_every and n % legacy_every == 0:
+                runs[LEGACY].index.append(n)
+                record[LEGACY] = await _legacy(item, llm, runs[LEGACY])
+            records.append(record)
+        return runs, records
     finally:
         await llm.aclose()
 
 
-def count_retrieval_applies(items: Sequence[ClaimItem]) -> int:
-    """How many items have more sentences than the verifier shows, so retrieval matters."""
-    from quotecheck.factcheck import retrieval_applies
+async def _legacy(item: ClaimItem, llm: object, run: Run) -> str:
+    from quotecheck.evaluation.legacy_verifier import plain_passages, verify_passages_async
 
-    return sum(retrieval_applies(i.claim, list(i.passages)) for i in items)
+    t0 = time.perf_counter()
+    try:
+        result = await verify_passages_async(item.claim, plain_passages(list(item.passages)), llm)
+    except FATAL_ERRORS:
+        raise
+    except QuotecheckError as err:
+        run.labels.append(FAILED)
+        run.errors.append(f"{item.id}: {type(err).__name__}: {err}")
+        return FAILED
+    run.seconds += time.perf_counter() - t0
+    run.completion_tokens += result.usage.completion_tokens
+    run.prompt_tokens += result.usage.prompt_tokens
+    run.calls += result.usage.calls
+    run.labels.append(result.verdict.label.value)
+    return result.verdict.label.value
 
 
-def prediction_lines(items: Sequence[ClaimItem], runs: dict[str, VerifierRun]) -> list[str]:
-    """One JSON line per item: gold and each system's verdict, to study errors without a model."""
-    lines = []
-    for n, item in enumerate(items):
-        row: dict[str, object] = {"id": item.id, "gold": item.label, "claim": item.claim}
-        for name, run in runs.items():
-            verdict = run.verdicts[n] if n < len(run.verdicts) else None
-            dump = getattr(verdict, "model_dump", None)
-            row[name] = dump(mode="json") if dump else (None if verdict is None else str(verdict))
-        lines.append(json.dumps(row, ensure_ascii=False))
-    return lines
+def prediction_lines(records: Sequence[dict]) -> list[str]:
+    """One JSON line per item: gold, features and each system's verdict (to re-fit or study)."""
+    return [json.dumps(r, ensure_ascii=False) for r in records]

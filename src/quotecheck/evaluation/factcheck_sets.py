@@ -14,6 +14,7 @@ Imports only ``errors``.
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,12 +136,30 @@ def _read(path: Path) -> list[dict]:
     return data
 
 
-def load_set(name: str, root: Path, *, limit: int | None = None, every: int = 1) -> list[ClaimItem]:
-    """Every ``every``-th item of one set from the factcheck data folder ``root``, in file order.
+#: the salt of the FIT/REPORT split: the first of qc-split-0..7 whose REPORT halves of podcast,
+#: meeting and WiCE all hold 150-250 items (chosen on item counts, before any model call)
+SPLIT_SALT = "qc-split-3:"
+SPLITS = ("fit", "report", "all")
+
+
+def split_of(passages: tuple[str, ...]) -> str:
+    """``"fit"`` or ``"report"``, from the item's evidence document only: claims that share a
+    transcript (SummEdits) share a half, so FIT and REPORT never share a source."""
+    digest = hashlib.sha256((SPLIT_SALT + "\n".join(passages)).encode("utf-8")).digest()
+    return "report" if digest[0] % 2 == 0 else "fit"
+
+
+def load_set(
+    name: str, root: Path, *, limit: int | None = None, every: int = 1, split: str = "all"
+) -> list[ClaimItem]:
+    """Every ``every``-th item of one set (of one ``split`` half: calibration is fitted on FIT,
+    figures are reported on REPORT) from the factcheck data folder ``root``, in file order.
 
     SummEdits lists several claims per transcript, so the first N items cover few documents;
     ``every`` spreads a small sample over the set.
     """
+    if split not in SPLITS:
+        raise BadInput(f"unknown split {split!r}: use one of {', '.join(SPLITS)}")
     if name not in SETS:
         raise BadInput(f"unknown set {name!r}: use one of {', '.join(SETS)}")
     rows = _read(root / _FILES[name])
@@ -153,5 +172,7 @@ def load_set(name: str, root: Path, *, limit: int | None = None, every: int = 1)
             items = _averitec(rows)
     except (KeyError, TypeError) as err:
         raise BadInput(f"{root / _FILES[name]} lacks an expected field ({err})") from err
+    if split != "all":
+        items = [i for i in items if split_of(i.passages) == split]
     items = items[:: max(1, every)]
     return items[:limit] if limit is not None else items

@@ -3,6 +3,7 @@
 Other packages import from this face only.
 """
 
+from quotecheck.factcheck.calibration import FULL, MODEL_ONLY, Calibration
 from quotecheck.factcheck.check import (
     ClaimOptions,
     QuoteOptions,
@@ -14,16 +15,31 @@ from quotecheck.factcheck.check import (
     check_quotes_async,
     summary,
 )
-from quotecheck.factcheck.evidence import EvidenceIndex, Source, load_sources
+from quotecheck.factcheck.evidence import (
+    EvidenceIndex,
+    Source,
+    load_sources,
+    split_sentences,
+    tokenize,
+)
+from quotecheck.factcheck.scoring import Signals, claim_signals
 from quotecheck.factcheck.transcripts import Transcript, load_transcripts, parse_transcript
 from quotecheck.factcheck.verify import (
+    decide,
     plain_passages,
-    retrieval_applies,
     verify_claim_async,
     verify_passages_async,
 )
 
 __all__ = [
+    "FULL",
+    "MODEL_ONLY",
+    "Calibration",
+    "Signals",
+    "claim_signals",
+    "decide",
+    "split_sentences",
+    "tokenize",
     "ClaimOptions",
     "EvidenceIndex",
     "QuoteOptions",
@@ -39,7 +55,6 @@ __all__ = [
     "load_transcripts",
     "parse_transcript",
     "plain_passages",
-    "retrieval_applies",
     "summary",
     "verify_claim_async",
     "verify_passages_async",

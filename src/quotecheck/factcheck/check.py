@@ -71,6 +71,7 @@ class _Run:
     llm: LLM
     usage: Usage
     shas: dict[str, str]
+    logprobs: bool | None = None  # None: no verifier question was asked
 
     def info(self, t0: float) -> RunInfo:
         return RunInfo(
@@ -81,6 +82,7 @@ class _Run:
             usage=self.usage,
             attempts=self.usage.calls,
             seconds=round(time.perf_counter() - t0, 3),
+            logprobs=self.logprobs,
         )
 
 
@@ -129,7 +131,8 @@ async def _claims_into(
             return ClaimCheck(claim=claim, verdict=verdict, passages=found)
         run.usage.add(result.usage)
         if result.prompt_sha:
-            run.shas["verify"] = result.prompt_sha
+            run.shas["verify_score"] = result.prompt_sha
+            run.logprobs = (run.logprobs is not False) and result.from_logprobs
         verdict = result.verdict
         kept = [
             c
@@ -142,6 +145,11 @@ async def _claims_into(
         return ClaimCheck(claim=claim, verdict=verdict, passages=found)
 
     report.claims = list(await asyncio.gather(*(one(c) for c in extraction.claims)))
+    if run.logprobs is False:
+        report.warnings.append(
+            "the endpoint returned no log-probabilities: each verdict's probability comes from "
+            "the generated yes/no alone (run.logprobs is false)"
+        )
 
 
 async def _quotes_into(

@@ -1,47 +1,39 @@
-"""Verification: one claim against the passages retrieval found, with citations by code.
+"""Verification: one claim against the passages retrieval found, scored and calibrated.
 
-The model sees the passages as numbered sentences and cites numbers; code maps each number
-back to the sentence's offsets in its source, so a citation cannot be invented or
-misquoted. The model's "partly_supported" becomes ``not_enough_evidence`` with
-``partial=True`` (see ``quotecheck.schema.factcheck``).
-Imports ``llm``, ``schema``, ``text`` and the evidence of ``factcheck``.
+The model answers one-token questions about the best evidence windows (``scoring``); code
+checks the claim's names, numbers, dates, negations, opposites and roles against them; a small
+calibrated model (``calibration``) turns both into P(supported) and a label, ``needs_review``
+when the evidence does not settle it. What an editor sees is built by code: the deciding
+evidence sentences (verbatim, offsets into their sources) and the differing words. No model
+writes prose here. Imports ``llm``, ``schema``, ``text`` and the rest of ``factcheck``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Literal
 
-import bm25s
-from pydantic import BaseModel, Field, StringConstraints
-
-from quotecheck.factcheck.evidence import split_sentences, tokenize
+from quotecheck.factcheck.calibration import FULL, Calibration
+from quotecheck.factcheck.checks import Check, Span
+from quotecheck.factcheck.scoring import Signals, claim_signals
+from quotecheck.factcheck.windows import Unit
 from quotecheck.llm import LLM, render
-from quotecheck.schema import Citation, Label, Passage, Usage, Verdict
-from quotecheck.text import content_words, missing_terms
+from quotecheck.schema import Citation, Finding, Label, Passage, Usage, Verdict
+from quotecheck.schema import Span as TextSpan
+from quotecheck.text import sentences, stems
 
 NO_EVIDENCE = "no relevant evidence"
-OFF_TOPIC = "the model found no evidence sentence on the claim's topic"
-UNRELATED_CITATIONS = "the cited sentences share no words but names with the claim"
 UNSEEN_TERMS = "the evidence shown never mentions"
-_NAME = re.compile(r"\b[A-Z][\w'’-]*")
-_DIGIT = re.compile(r"\d")
-MIN_SENTENCE_WORDS = 3  # headings and labels are not evidence
-MAX_SENTENCES = 24  # shown to the model
-MAX_CANDIDATES = 2000  # read from the passages before selection
-MAX_RATIONALE_CHARS = 300
-MAX_CITED = 4
-MAX_VERIFY_TOKENS = 200
-
-
-class _VerifyAnswer(BaseModel):
-    same_topic: bool
-    label: Literal["supported", "refuted", "partly_supported", "not_enough_evidence"]
-    # bounded so the grammar stops a small model listing every sentence number
-    evidence: list[int] = Field(max_length=MAX_CITED)
-    rationale: Annotated[str, StringConstraints(max_length=MAX_RATIONALE_CHARS)]
+_WHAT = {
+    "number_mismatch": "another number",
+    "date_mismatch": "another date",
+    "negation_flip": "a negation on one side only",
+    "antonym": "the opposite word",
+    "role_swap": "the names in the other roles",
+    "missing_names_numbers": "names or numbers the evidence never gives",
+    "modality_flip": "a hedge or plan the evidence does not make",
+    "quantifier_flip": "a quantifier the evidence does not use",
+}
 
 
 @dataclass
@@ -49,161 +41,145 @@ class VerifyResult:
     verdict: Verdict
     usage: Usage
     prompt_sha: str | None = None
+    from_logprobs: bool = True
 
 
-def evidence_sentences(passages: Sequence[Passage], limit: int = MAX_CANDIDATES) -> list[Citation]:
-    """The passages' sentences in order, each with offsets into its source; no repeats."""
-    seen: set[tuple[str, int]] = set()
-    out: list[Citation] = []
-    for p in passages:
-        for s in split_sentences(p.text):
-            if len(s.text.split()) < MIN_SENTENCE_WORDS:
-                continue
-            key = (p.source_id, p.start + s.start)
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(
-                Citation(
-                    source_id=p.source_id,
-                    start=p.start + s.start,
-                    end=p.start + s.end,
-                    text=s.text,
-                )
+def _citation(passages: Sequence[Passage], unit: Unit) -> Citation:
+    p = passages[unit.passage]
+    return Citation(
+        source_id=p.source_id, start=p.start + unit.start, end=p.start + unit.end, text=unit.text
+    )
+
+
+def _evidence_word(passages: Sequence[Passage], s: Span) -> Citation:
+    p = passages[s.passage or 0]
+    return Citation(
+        source_id=p.source_id, start=p.start + s.start, end=p.start + s.end, text=s.text
+    )
+
+
+def _deciding_sentences(
+    claim: str, signals: Signals, passages: Sequence[Passage]
+) -> list[Citation]:
+    """The sentences of the best window that share most words with the claim (at most two)."""
+    best = signals.best
+    if best is None:
+        return []
+    want = set(stems(claim))
+    out: list[tuple[int, Citation]] = []
+    for unit in signals.units[best.window.first : best.window.last + 1]:
+        for s in sentences(unit.text):
+            piece = Unit(
+                unit.passage, unit.start + s.start, unit.start + s.end, unit.text[s.start : s.end]
             )
-            if len(out) >= limit:
-                return out
+            shared = len(want & set(stems(piece.text)))
+            if shared:
+                out.append((shared, _citation(passages, piece)))
+    out.sort(key=lambda x: -x[0])
+    return [c for _, c in out[:2]]
+
+
+def _finding(claim: str, check: Check, passages: Sequence[Passage]) -> Finding:
+    words = [s for s in check.spans if s.side == "claim"]
+    seen = [s for s in check.spans if s.side == "evidence"]
+    return Finding(
+        check=check.name,
+        claim=[_claim_span(claim, s) for s in words],
+        evidence=[_evidence_word(passages, s) for s in seen],
+    )
+
+
+def _claim_span(claim: str, s: Span) -> TextSpan:
+    return TextSpan(start=s.start, end=s.end, text=claim[s.start : s.end])
+
+
+def _sentences_with(
+    signals: Signals, passages: Sequence[Passage], checks: Sequence[Check]
+) -> list[Citation]:
+    """The evidence sentences holding the words the checks found."""
+    out = []
+    for s in (s for c in checks for s in c.spans if s.side == "evidence"):
+        for unit in signals.units:
+            if unit.passage == s.passage and unit.start <= s.start < unit.end:
+                for sent in sentences(unit.text):
+                    if unit.start + sent.start <= s.start < unit.start + sent.end:
+                        piece = Unit(
+                            unit.passage,
+                            unit.start + sent.start,
+                            unit.start + sent.end,
+                            unit.text[sent.start : sent.end],
+                        )
+                        out.append(_citation(passages, piece))
     return out
 
 
-def select_sentences(
-    claim: str, sentences: Sequence[Citation], limit: int = MAX_SENTENCES
-) -> list[Citation]:
-    """At most ``limit`` sentences, the ones sharing most rare words with the claim.
-
-    Long inputs (a whole transcript as one passage) would otherwise blow the prompt up;
-    the chosen sentences keep their document order so the model reads them in context.
-    """
-    if len(sentences) <= limit:
-        return list(sentences)
-    index = bm25s.BM25()
-    index.index(tokenize([c.text for c in sentences]), show_progress=False)
-    query = tokenize([claim])
-    if not query[0]:
-        return list(sentences[:limit])
-    ids, _ = index.retrieve(query, k=limit, show_progress=False)
-    keep = sorted(int(i) for i in ids[0])
-    return [sentences[i] for i in keep]
-
-
-def to_verdict(claim: str, answer: _VerifyAnswer, sentences: Sequence[Citation]) -> Verdict:
-    """Map the wire answer to a Verdict (partly supported as documented above).
-
-    Code has the last word on relevance: an answer that says the evidence is off topic, or
-    cites sentences that share nothing but names with the claim, becomes
-    ``not_enough_evidence``; small models otherwise call unrelated evidence a refutation.
-    "Supported" also needs every number and name of the claim somewhere in the evidence shown:
-    otherwise it is partly supported at most (a swapped name or figure is the classic error
-    a small model waves through).
-    """
-    partial = answer.label == "partly_supported"
-    label = Label.not_enough_evidence if partial else Label(answer.label)
-    ids = list(dict.fromkeys(answer.evidence))
-    citations = [sentences[i - 1] for i in ids if 1 <= i <= len(sentences)]
-    rationale = " ".join(answer.rationale.split())
-    reason = None
-    if label is not Label.not_enough_evidence or partial:
-        if not answer.same_topic:
-            reason = OFF_TOPIC
-        elif not _on_topic(claim, citations):
-            reason = UNRELATED_CITATIONS
-        if reason:
-            label, partial = Label.not_enough_evidence, False
+def _explain(label: Label, p: float, findings: list[Finding], cited: list[Citation]) -> str:
+    quote = f"“{cited[0].text}” ({cited[0].source_id})" if cited else "no sentence"
+    diffs = "; ".join(
+        f"{_WHAT.get(f.check, f.check)}: "
+        + ", ".join(f"“{w.text}”" for w in f.claim)
+        + (" against " + ", ".join(f"“{w.text}”" for w in f.evidence) if f.evidence else "")
+        for f in findings
+    )
     if label is Label.supported:
-        missing = missing_terms(claim, [c.text for c in sentences])
-        if missing:  # the evidence backs the rest at most: a name or number it never gives
-            label, partial = Label.not_enough_evidence, True
-            reason = f"{UNSEEN_TERMS}: {', '.join(missing)}"
-    if label is Label.not_enough_evidence and not partial:
-        citations = []
-    return Verdict(
-        label=label, partial=partial, rationale=rationale, citations=citations, reason=reason
+        return f"The evidence states it: {quote}."
+    if label is Label.refuted:
+        return f"The evidence differs: {diffs}. Closest evidence: {quote}."
+    if label is Label.needs_review:
+        return (
+            f"P(supported) {p:.2f} is in the review band; closest evidence: {quote}"
+            + (f"; differences: {diffs}" if diffs else "")
+            + "."
+        )
+    return (
+        f"No evidence sentence states it; closest: {quote}" + (f"; {diffs}" if diffs else "") + "."
     )
 
 
-def _on_topic(claim: str, citations: Sequence[Citation]) -> bool:
-    """Whether the cited sentences are about the claim, not merely about the same names.
-
-    They must share a content word with the claim that is not a name ("Kim Jong Un" alone
-    is not evidence about his weapons programme); sharing only names counts when both sides
-    give a number (an age, an amount, a year).
-    """
-    words = content_words(claim)
-    cited = set().union(*(content_words(c.text) for c in citations)) if citations else set()
-    shared = words & cited
-    if not shared:
-        return False
-    names = {m.group().lower() for m in _NAME.finditer(claim)}
-    if shared - names:
-        return True
-    return bool(_DIGIT.search(claim)) and any(_DIGIT.search(c.text) for c in citations)
-
-
-def shown_sentences(
-    claim: str, passages: Sequence[Passage], *, retrieval: bool = True
-) -> list[Citation]:
-    """What the model reads: BM25's best sentences, or (the baseline) simply the first ones."""
-    candidates = evidence_sentences(passages)
-    if retrieval:
-        return select_sentences(claim, candidates)
-    return candidates[:MAX_SENTENCES]
+def decide(
+    claim: str, signals: Signals, passages: Sequence[Passage], calibration: Calibration = FULL
+) -> Verdict:
+    """The verdict, its probability, citations and findings, from measured signals."""
+    if not signals.scored:
+        return Verdict(label=Label.not_enough_evidence, reason=NO_EVIDENCE)
+    p = calibration.probability(signals.features())
+    contradictions = signals.contradictions()
+    label = calibration.label(p, bool(contradictions))
+    cited = _deciding_sentences(claim, signals, passages)
+    fired = contradictions if label is not Label.supported else []
+    missing = signals.shown["missing_names_numbers"]
+    if missing.value and label is not Label.supported:
+        fired = [*fired, missing]
+    findings = [_finding(claim, c, passages) for c in fired]
+    partial, reason = False, None
+    best = signals.best
+    if label is not Label.supported and missing.value and best is not None and best.p_yes >= 0.5:
+        # the model finds the rest backed; the names or numbers it lacks keep it from counting
+        terms = ", ".join(s.text for s in missing.spans if s.side == "claim")
+        partial, reason = True, f"{UNSEEN_TERMS}: {terms}"
+    if label is Label.refuted:  # the sentence that says otherwise comes first
+        cited = _sentences_with(signals, passages, fired) + cited
+        cited = list({(c.source_id, c.start): c for c in cited}.values())[:3]
+    return Verdict(
+        label=label,
+        partial=partial,
+        probability=round(p, 4),
+        explanation=_explain(label, p, findings, cited),
+        citations=cited,
+        findings=findings,
+        reason=reason,
+    )
 
 
 async def verify_passages_async(
-    claim: str, passages: Sequence[Passage], llm: LLM, *, retrieval: bool = True
+    claim: str, passages: Sequence[Passage], llm: LLM, *, calibration: Calibration = FULL
 ) -> VerifyResult:
-    """Ask the model about ``claim`` given ``passages``; no passages means no call.
-
-    ``retrieval=False`` shows the first sentences instead of the best-matching ones; it exists
-    to measure what retrieval is worth.
-    """
-    sentences = shown_sentences(claim, passages, retrieval=retrieval)
-    if not sentences or not claim.strip():
+    """Verdict on ``claim`` given ``passages``; no passages (or no claim) means no model call."""
+    if not passages or not claim.strip():
         return VerifyResult(Verdict(label=Label.not_enough_evidence, reason=NO_EVIDENCE), Usage())
-    shown = [{"id": i + 1, "text": " ".join(c.text.split())} for i, c in enumerate(sentences)]
-    prompt, sha = render("verify", claim=" ".join(claim.split()), sentences=shown)
-
-    def validate(answer: _VerifyAnswer) -> None:
-        bad = sorted({i for i in answer.evidence if not 1 <= i <= len(sentences)})
-        if bad:
-            raise ValueError(
-                f"evidence numbers {bad} do not exist; use only numbers 1 to {len(sentences)}"
-            )
-        if answer.label in ("supported", "refuted", "partly_supported") and not answer.evidence:
-            raise ValueError(
-                f"label {answer.label!r} needs the numbers of the evidence sentences it relies "
-                "on in 'evidence'; if none apply, answer not_enough_evidence"
-            )
-
-    done = await llm.acomplete(
-        prompt,
-        _VerifyAnswer,
-        prompt_id="verify",
-        validate=validate,
-        max_tokens=MAX_VERIFY_TOKENS,
-    )
-    return VerifyResult(to_verdict(claim, done.value, sentences), done.usage, sha)
-
-
-async def verify_claim_async(
-    claim: str, passages: list[str], llm: LLM, *, retrieval: bool = True
-) -> Verdict:
-    """Verdict on ``claim`` given plain-text ``passages`` (for benchmarks and notebooks).
-
-    Citations name the passage as ``passage-N`` (1-based) with offsets into that string.
-    """
-    wrapped = plain_passages(passages)
-    return (await verify_passages_async(claim, wrapped, llm, retrieval=retrieval)).verdict
+    signals = await claim_signals(llm, claim, [p.text for p in passages])
+    verdict = decide(claim, signals, passages, calibration)
+    return VerifyResult(verdict, signals.usage, render("verify_score")[1], signals.from_logprobs)
 
 
 def plain_passages(passages: Sequence[str]) -> list[Passage]:
@@ -215,7 +191,12 @@ def plain_passages(passages: Sequence[str]) -> list[Passage]:
     ]
 
 
-def retrieval_applies(claim: str, passages: Sequence[str]) -> bool:
-    """Whether BM25 changes what the model reads (only when there are too many sentences)."""
+async def verify_claim_async(
+    claim: str, passages: list[str], llm: LLM, *, calibration: Calibration = FULL
+) -> Verdict:
+    """Verdict on ``claim`` given plain-text ``passages`` (for benchmarks and notebooks).
+
+    Citations name the passage as ``passage-N`` (1-based) with offsets into that string.
+    """
     wrapped = plain_passages(passages)
-    return shown_sentences(claim, wrapped) != shown_sentences(claim, wrapped, retrieval=False)
+    return (await verify_passages_async(claim, wrapped, llm, calibration=calibration)).verdict

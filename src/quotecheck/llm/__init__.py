@@ -3,6 +3,7 @@ embedded llama.cpp server with its weights. Knows no task: imports only ``schema
 """
 
 from quotecheck.llm.cache import ResponseCache, default_cache_path
+from quotecheck.llm.choice import Choice, option_probs
 from quotecheck.llm.client import LLM, Completion, parse_json, schema_for, validation_message
 from quotecheck.llm.config import (
     DEFAULT_OPENAI_MODEL,
@@ -29,6 +30,7 @@ __all__ = [
     "EMBEDDED_MODEL_NAME",
     "KNOWN_MODELS",
     "LLM",
+    "Choice",
     "Completion",
     "EmbeddedServer",
     "LLMConfig",
@@ -38,6 +40,7 @@ __all__ = [
     "default_cache_path",
     "diagnose",
     "model_status",
+    "option_probs",
     "parse_json",
     "render",
     "resolve_model",

@@ -15,7 +15,7 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -29,6 +29,7 @@ from quotecheck.errors import (
     InvalidOutput,
     ModelNotFound,
 )
+from quotecheck.llm.choice import Choice, choose
 from quotecheck.llm.config import DEFAULT_OPENAI_MODEL, EMBEDDED_MODEL_NAME, LLMConfig
 from quotecheck.llm.transport import UNREACHABLE, create_completion
 from quotecheck.schema import Usage
@@ -330,6 +331,12 @@ class LLM:
             last_completion=last_raw,
             usage=usage,
         )
+
+    async def achoose(
+        self, messages: list[dict[str, str]], options: Sequence[str], *, prompt_id: str
+    ) -> Choice:
+        """One answer token: the probability of each of ``options`` (see ``llm.choice``)."""
+        return await choose(self, messages, options, prompt_id=prompt_id)
 
     @staticmethod
     def _check(raw: str, schema: type[T], validate: Validator | None) -> T:

@@ -17,6 +17,7 @@ from quotecheck.schema import ArticleMeta, Assertor, ClaimCheck, FactCheckReport
 RATINGS = {
     Label.supported: (3, "True"),
     Label.not_enough_evidence: (2, "Unproven"),
+    Label.needs_review: (2, "Unproven"),
     Label.refuted: (1, "False"),
 }
 
@@ -61,7 +62,7 @@ def claim_review(
     item: dict[str, Any] = {"@type": "Claim", "author": author, "appearance": appearance}
     if meta.published:
         item["datePublished"] = meta.published
-    body = verdict.rationale or verdict.reason or ""
+    body = verdict.explanation or verdict.reason or ""
     if verdict.partial:
         body = f"Partly supported by the sources. {body}".strip()
     review: dict[str, Any] = {

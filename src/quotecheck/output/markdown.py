@@ -18,6 +18,7 @@ LABEL_TEXT = {
     Label.supported: "Supported",
     Label.refuted: "Refuted",
     Label.not_enough_evidence: "Not enough evidence",
+    Label.needs_review: "Needs review",
 }
 STATUS_TEXT = {
     FidelityStatus.exact: "Exact",
@@ -28,9 +29,11 @@ STATUS_TEXT = {
 
 
 def verdict_notes(verdict: Verdict) -> list[str]:
-    """Why a verdict is what it is, in words: the code's reason, then the model's rationale."""
-    notes = [f"Decided by code: {verdict.reason}"] if verdict.reason else []
-    return notes + ([f"Rationale: {verdict.rationale}"] if verdict.rationale else [])
+    """Why a verdict is what it is, in words (all written by code from the evidence)."""
+    notes = [f"Why: {verdict.explanation}"] if verdict.explanation else []
+    if verdict.probability is not None:
+        notes.append(f"P(supported): {verdict.probability:.2f}")
+    return notes + ([f"Decided by code: {verdict.reason}"] if verdict.reason else [])
 
 
 def to_json(report: FactCheckReport) -> str:

@@ -87,3 +87,9 @@ class RunInfo(BaseModel):
     dropped: int = Field(0, description="model answers that failed grounding and were dropped")
     chunks: int = 1
     seconds: float = 0.0
+    logprobs: bool | None = Field(
+        None,
+        description="fact-checks: True when verdict probabilities were read from the answer "
+        "token's log-probabilities; False when the endpoint returned none and each score is the "
+        "generated yes/no (0 or 1), which calibrates worse",
+    )

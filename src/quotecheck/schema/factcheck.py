@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from quotecheck.schema.common import ArticleReport, RunInfo, Span
 
-FACTCHECK_SCHEMA_VERSION = "1.1"
+FACTCHECK_SCHEMA_VERSION = "1.2"
 
 
 class Assertor(StrEnum):
@@ -68,6 +68,17 @@ class Label(StrEnum):
     supported = "supported"
     refuted = "refuted"
     not_enough_evidence = "not_enough_evidence"
+    needs_review = "needs_review"  # the evidence does not settle it either way: an editor reads
+
+
+class Finding(BaseModel):
+    """A difference code found between the claim and the evidence, in the words of each."""
+
+    check: str = Field(description="number_mismatch, date_mismatch, negation_flip, antonym, ...")
+    claim: list[Span] = Field(default_factory=list, description="the claim's words (claim offsets)")
+    evidence: list[Citation] = Field(
+        default_factory=list, description="the evidence's words (offsets into the source)"
+    )
 
 
 class Verdict(BaseModel):
@@ -75,10 +86,14 @@ class Verdict(BaseModel):
 
     label: Label
     partial: bool = False
-    rationale: str = ""
+    probability: float | None = Field(
+        None, description="calibrated P(supported); None when no model was asked"
+    )
+    explanation: str = Field("", description="built by code from the citations and findings")
     citations: list[Citation] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
     reason: str | None = Field(
-        None, description="why code decided the label (no relevant evidence, off-topic citations)"
+        None, description="why code decided the label (no relevant evidence, unseen names)"
     )
 
 

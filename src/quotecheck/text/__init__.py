@@ -46,7 +46,7 @@ from quotecheck.text.spans import (
     sentences,
     word_count,
 )
-from quotecheck.text.terms import content_words, key_terms, missing_terms
+from quotecheck.text.terms import content_words, key_terms, missing_terms, stem, stems
 
 __all__ = [
     "HTML_SUFFIXES",
@@ -83,6 +83,8 @@ __all__ = [
     "read_page",
     "sentence_at",
     "sentences",
+    "stem",
+    "stems",
     "tag_filter_text",
     "text_sha256",
     "word_count",

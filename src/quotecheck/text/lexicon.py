@@ -187,6 +187,72 @@ NEGATIONS = frozenset(
     {"not", "no", "never", "nor", "none", "nothing", "neither", "cannot", "without"}
 )
 
+#: words that turn a statement into its opposite beyond the plain negations (claim checks)
+NEGATING_WORDS = frozenset(
+    """n't nobody can't won't don't doesn't didn't isn't wasn't aren't weren't hasn't haven't
+    hadn't couldn't wouldn't shouldn't lack lacks lacked fail fails failed refuse refused refuses
+    deny denied denies unable""".split()
+)
+#: hedges, plans and reported possibility: "may open" is not "opened" (claim checks)
+MODAL_WORDS = frozenset(
+    """may might could would should must possibly probably perhaps likely unlikely allegedly
+    reportedly supposedly plan plans planned planning intend intends intended hope hopes hoped
+    expect expects expected propose proposed proposes consider considering considered suggest
+    suggested suggests maybe want wants wanted try tried trying attempt attempted""".split()
+)
+#: words of scope: "only", "all", "some" change what a claim says (claim checks)
+QUANTIFIER_WORDS = frozenset(
+    """all every each some only none most few many several always never entire whole any
+    majority minority both single sole solely exclusively mainly mostly rarely often sometimes
+    usually""".split()
+)
+#: pairs of opposites ("rose fell"), separated by "|": a claim word whose opposite is in the
+#: evidence while the word itself is not (written for the project; standard English)
+ANTONYM_PAIRS = """\
+rise fall|rose fell|increase decrease|increased decreased|up down|higher lower|more less|
+more fewer|gain loss|gained lost|win lose|won lost|winner loser|victory defeat|accept reject|
+accepted rejected|agree disagree|agreed disagreed|approve disapprove|approved rejected|
+allow forbid|allowed banned|support oppose|supported opposed|like dislike|liked disliked|
+love hate|loved hated|open close|opened closed|start end|started ended|begin finish|
+first last|early late|earlier later|before after|new old|young old|big small|large small|
+long short|high low|strong weak|easy hard|easy difficult|simple complex|cheap expensive|
+rich poor|positive negative|good bad|better worse|best worst|success failure|
+successful unsuccessful|possible impossible|true false|right wrong|correct incorrect|
+legal illegal|public private|internal external|include exclude|included excluded|add remove|
+added removed|buy sell|bought sold|hire fire|hired fired|join leave|joined left|enter exit|
+arrive depart|push pull|give take|gave took|send receive|sent received|teach learn|ask answer|
+attack defend|build destroy|built destroyed|create destroy|created destroyed|save spend|
+saved spent|remember forget|remembered forgot|present absent|male female|man woman|men women|
+husband wife|father mother|son daughter|brother sister|boy girl|north south|east west|
+left right|top bottom|inside outside|above below|over under|maximum minimum|majority minority|
+always never|everyone nobody|everything nothing|all none|agree oppose|like hate|happy sad|
+hot cold|warm cool|fast slow|quick slow|interesting boring|important unimportant|
+necessary unnecessary|useful useless|safe dangerous|clear unclear|certain uncertain|
+sure unsure|likely unlikely|able unable|increase reduce|increased reduced|raise lower|
+raised lowered|expand shrink|grow shrink|grew shrank|ignore highlight|hide show|hid showed|
+reveal conceal|confirm deny|confirmed denied|admit deny|praise criticize|praised criticized|
+benefit harm|help hurt|helped hurt|pass fail|passed failed|present future|past future|
+yesterday tomorrow|night day|morning evening|dead alive|died survived|guilty innocent|
+friend enemy|ally enemy|import export|imported exported|borrow lend|lent borrowed|
+praise vilify|praise condemn|recommend condemn|acknowledge ignore|accept ignore|notice ignore|
+consider ignore|indoor outdoor|indoors outdoors|luxury basic|free paid|cheap costly|
+cheaper costlier|cheaper expensive|greatest least|most least|maximum least|many few|
+much little|with without|together apart|same different|similar different|agree differ|
+benefit drawback|advantage disadvantage|pro con|strength weakness|support criticize|
+encourage discourage|include omit|keep discard|keep lose|find lose|found lost|succeed fail|
+succeeded failed|arrive leave|come go|came went|asked answered|question answer|before later|
+future past|modern ancient|often rarely|always rarely|frequent rare|common rare|usual unusual|
+normal abnormal|excited bored|calm angry|happy angry|happy unhappy|love dislike|enjoy dislike|
+enjoy hate|enjoyed hated|fun boring|optimistic pessimistic|confident nervous|expert novice|
+expert beginner|professional amateur|senior junior|elder younger|older younger|
+oldest youngest|first final|beginning end|opening closing|entrance exit|rich cheap|
+heavy light|thick thin|wide narrow|deep shallow|full empty|wet dry|soft hard|loud quiet|
+noisy quiet|bright dark|light dark|clean dirty|healthy unhealthy|sick healthy|strong fragile|
+tall short|fat thin|near far|close far|here there|local foreign|domestic foreign|
+national international|urban rural|city country|morning night|spring autumn|summer winter|
+buyer seller|teacher student|host guest|employer employee|parent child|king queen|
+actor actress|mr mrs|his her|he she|him her"""
+
 #: words that carry no meaning of their own when comparing a claim with evidence
 STOPWORDS = frozenset(
     """a an the and or but if of in on at to for from by with without about as into onto over

@@ -22,6 +22,27 @@ from quotecheck.text.lexicon import (
 _WORD = re.compile(r"\w+(?:[.'’]\w+)*", re.UNICODE)
 
 
+_STEM_SUFFIXES = ("ingly", "edly", "ing", "ies", "ied", "ed", "es", "ly", "s")
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper so 'rises'/'rise' and 'hosted'/'host' meet (not a real stemmer)."""
+    w = word.lower().replace("’", "'")
+    w = re.sub(r"'s$", "", w)
+    for suf in _STEM_SUFFIXES:
+        if len(w) - len(suf) >= 3 and w.endswith(suf):
+            w = w[: -len(suf)] + ("y" if suf in ("ies", "ied") else "")
+            break
+    if len(w) > 3 and w.endswith("e"):  # approve/approved, hire/hired meet
+        w = w[:-1]
+    return w
+
+
+def stems(text: str) -> list[str]:
+    """Stemmed content words of ``text``, in order (stopwords left out)."""
+    return [stem(m.group()) for m in _TERM.finditer(text) if m.group().lower() not in STOPWORDS]
+
+
 def content_words(text: str) -> set[str]:
     """Lower-cased words that carry meaning (no stopwords), for relevance checks."""
     return {w for w in (m.group().lower() for m in _WORD.finditer(text)) if w not in STOPWORDS}

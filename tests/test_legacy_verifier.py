@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from quotecheck.errors import InvalidOutput
-from quotecheck.factcheck.verify import (
+from quotecheck.evaluation.legacy_verifier import (
     NO_EVIDENCE,
     evidence_sentences,
     verify_claim_async,
     verify_passages_async,
 )
-from quotecheck.llm import Completion
+from quotecheck.llm import Choice, Completion
 from quotecheck.schema import Label, Passage, Usage
 
 
@@ -26,8 +26,11 @@ class ScriptedLLM:
     endpoint_kind = "test"
     base_url = None
 
-    def __init__(self, script: dict[str, list[dict]]) -> None:
+    def __init__(
+        self, script: dict[str, list[dict]], choices: dict[str, float] | None = None
+    ) -> None:
         self.script = {k: list(v) for k, v in script.items()}
+        self.choices = choices or {}
         self.prompts: dict[str, list[str]] = {}
         self.feedback: list[str] = []
 
@@ -51,6 +54,20 @@ class ScriptedLLM:
                 value, Usage(calls=calls, prompt_tokens=10, completion_tokens=5), calls, ""
             )
         raise InvalidOutput("script exhausted", attempts=calls, last_completion=None)
+
+    async def achoose(self, messages, options, *, prompt_id):
+        """One-token scores: P("yes") from ``choices`` (a phrase of the claim -> P); the
+        no-evidence question gets 0.5; a claim with no scripted phrase fails like an endpoint
+        that keeps refusing."""
+        text = messages[-1]["content"]
+        self.prompts.setdefault(prompt_id, []).append(text)
+        usage = Usage(calls=1, prompt_tokens=10, completion_tokens=1)
+        if "(no evidence given)" in text:
+            return Choice({"yes": 0.5, "no": 0.5}, "yes", True, usage)
+        for phrase, p in self.choices.items():
+            if phrase in text.split("\nEvidence:")[0]:
+                return Choice({"yes": p, "no": 1 - p}, "yes" if p >= 0.5 else "no", True, usage)
+        raise InvalidOutput("no scripted score", attempts=1, last_completion=None, usage=usage)
 
     async def aclose(self) -> None:
         pass
@@ -184,7 +201,7 @@ async def test_exhausted_retries_raise_invalid_output():
 
 
 def test_long_evidence_is_cut_to_the_sentences_about_the_claim():
-    from quotecheck.factcheck.verify import MAX_SENTENCES, select_sentences
+    from quotecheck.evaluation.legacy_verifier import MAX_SENTENCES, select_sentences
 
     filler = " ".join(f"Line {i} talks about gardening and roses." for i in range(60))
     text = filler + " The harbour crane lifted 40 tonnes in March. " + filler
@@ -229,7 +246,7 @@ async def test_names_alone_are_not_evidence_but_numbers_with_names_are():
 
 
 def test_without_retrieval_the_model_reads_the_first_sentences() -> None:
-    from quotecheck.factcheck.verify import (
+    from quotecheck.evaluation.legacy_verifier import (
         MAX_SENTENCES,
         plain_passages,
         retrieval_applies,

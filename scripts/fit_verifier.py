@@ -1,0 +1,169 @@
+"""Fit the verifier's calibration on the FIT halves of the fact-check dev sets.
+
+Input: the ``--predictions-out`` files of ``quotecheck eval factcheck --split fit`` (one JSON line
+per item: gold label and the measured features). Output: the coefficients and the review band of
+``FULL`` (model scores and code checks) and ``MODEL_ONLY`` (model scores alone), printed and, with
+``--write``, put into ``src/quotecheck/factcheck/calibration.py`` between its ``fitted`` markers,
+with the FIT figures they were chosen from. Never give it REPORT files: the benchmarks are measured
+there.
+
+The model: L2-penalised logistic regression (Newton's method on standardised features, then turned
+back into raw weights) for P(supported). The threshold is the one with the best balanced accuracy
+on FIT; the review band around it is widened in steps of 0.01 while it costs at most
+``REVIEW_BUDGET`` FIT balanced accuracy (a review answer counts wrong), so an item lands in review
+only where the model is close to a coin.
+
+usage:
+  python scripts/fit_verifier.py fit_summedits-podcast.jsonl fit_wice.jsonl ... [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+
+MODEL = ["m_sup", "m_null"]
+CODE = [
+    "missing_names_numbers@E",
+    "missing_names_numbers@D",
+    "novel_content@E",
+    "novel_content@D",
+    "novel_content_worst_part@D",
+    "negation_flip@E",
+    "modality_flip@E",
+    "quantifier_flip@E",
+    "date_mismatch@E",
+    "number_mismatch@E",
+    "antonym@E",
+    "role_swap@E",
+]
+REVIEW_BUDGET = 0.02
+CALIBRATION = Path(__file__).resolve().parent.parent / "src/quotecheck/factcheck/calibration.py"
+BEGIN, END = "# fitted: begin", "# fitted: end"
+
+
+def read(paths: list[Path]) -> tuple[list[dict], np.ndarray, list[str]]:
+    feats, ys, sets = [], [], []
+    for path in paths:
+        name = path.stem.removeprefix("fit_")
+        for line in path.read_text("utf-8").splitlines():
+            row = json.loads(line)
+            if "features" not in row:  # the verifier failed on it: nothing to fit
+                continue
+            feats.append(row["features"])
+            ys.append(row["gold"] == "supported")
+            sets.append(name)
+    return feats, np.array(ys), sets
+
+
+def matrix(feats: list[dict], cols: list[str]) -> np.ndarray:
+    return np.array([[f.get(c, 0.0) for c in cols] for f in feats], float)
+
+
+def fit(X: np.ndarray, y: np.ndarray, l2: float) -> tuple[np.ndarray, float]:
+    """Raw weights and intercept of an L2 logistic regression (Newton on standardised X)."""
+    mean, scale = X.mean(0), X.std(0)
+    scale[scale == 0] = 1.0
+    A = np.hstack([(X - mean) / scale, np.ones((len(X), 1))])
+    theta = np.zeros(A.shape[1])
+    pen = np.full(A.shape[1], l2)
+    pen[-1] = 0.0
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-(A @ theta)))
+        grad = A.T @ (p - y) + pen * theta
+        hess = (A * (p * (1 - p))[:, None]).T @ A + np.diag(pen)
+        step = np.linalg.solve(hess, grad)
+        theta -= step
+        if np.abs(step).max() < 1e-9:
+            break
+    w = theta[:-1] / scale
+    return w, float(theta[-1] - (mean / scale) @ theta[:-1])
+
+
+def bacc(y: np.ndarray, sup: np.ndarray, valid: np.ndarray | None = None) -> float:
+    ok = sup == y
+    if valid is not None:
+        ok &= valid
+    return float((ok[y].mean() + ok[~y].mean()) / 2)
+
+
+def band(y: np.ndarray, p: np.ndarray) -> tuple[float, float, float]:
+    cand = np.unique(p)
+    mids = np.concatenate([[cand[0] - 1e-9], (cand[1:] + cand[:-1]) / 2, [cand[-1] + 1e-9]])
+    scores = np.array([bacc(y, p >= t) for t in mids])
+    t = float(np.median(mids[np.flatnonzero(scores >= scores.max() - 1e-12)]))
+    lo = hi = t
+    for step in range(1, 40):
+        a, b = t - 0.01 * step, t + 0.01 * step
+        if scores.max() - bacc(y, p >= b, (p < a) | (p >= b)) > REVIEW_BUDGET:
+            break
+        lo, hi = a, b
+    return round(lo, 4), round(hi, 4), float(scores.max())
+
+
+def ece(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
+    idx = np.clip((p * bins).astype(int), 0, bins - 1)
+    return float(
+        sum(
+            (idx == b).mean() * abs(p[idx == b].mean() - y[idx == b].mean())
+            for b in range(bins)
+            if (idx == b).any()
+        )
+    )
+
+
+def one(name: str, feats, y, sets, cols: list[str], l2: float) -> tuple[str, list[str]]:
+    X = matrix(feats, cols)
+    keep = [i for i in range(len(cols)) if X[:, i].std() > 0]
+    cols, X = [cols[i] for i in keep], X[:, keep]
+    w, b = fit(X, y, l2)
+    p = 1 / (1 + np.exp(-(X @ w + b)))
+    lo, hi, best = band(y, p)
+    sup, valid = p >= hi, (p < lo) | (p >= hi)
+    notes = [
+        f"{name}: FIT {len(y)} items, bacc {best:.3f} without a band, "
+        f"{bacc(y, sup, valid):.3f} with it, review {1 - valid.mean():.2f}, ECE {ece(y, p):.3f}"
+    ]
+    for s in dict.fromkeys(sets):
+        m = np.array([x == s for x in sets])
+        notes.append(
+            f"  {s}: n {m.sum()}, bacc {bacc(y[m], sup[m], valid[m]):.3f}, "
+            f"review {1 - valid[m].mean():.2f}"
+        )
+    weights = ", ".join(f'"{c}": {v:.4f}' for c, v in zip(cols, w, strict=True))
+    code = (
+        f"{name} = Calibration(\n    weights={{{weights}}},\n"
+        f"    intercept={b:.4f},\n    t_lo={lo},\n    t_hi={hi},\n)"
+    )
+    return code, notes
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("files", nargs="+", type=Path, help="FIT predictions (JSONL)")
+    ap.add_argument("--l2", type=float, default=1.0, help="penalty on standardised weights")
+    ap.add_argument("--write", action="store_true", help="put the result into calibration.py")
+    args = ap.parse_args()
+    feats, y, sets = read(args.files)
+    blocks, notes = [], []
+    for name, cols in (("FULL", MODEL + CODE), ("MODEL_ONLY", MODEL)):
+        code, why = one(name, feats, y, sets, cols, args.l2)
+        blocks.append(code)
+        notes += why
+    text = "\n".join(f"# {n}" for n in notes) + "\n" + "\n".join(blocks)
+    print(text)
+    if args.write:
+        src = CALIBRATION.read_text("utf-8")
+        pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
+        cmd = "python scripts/fit_verifier.py " + " ".join(p.name for p in args.files)
+        new = f"{BEGIN} ({cmd}, l2 {args.l2})\n{text}\n{END}"
+        CALIBRATION.write_text(pattern.sub(lambda _: new, src), "utf-8")
+        print(f"wrote {CALIBRATION}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""The signals a verdict is computed from: one-token model scores and code checks.
+
+For one claim: the evidence is cut into windows (``windows``), the best ``TOP_WINDOWS`` for the
+claim are each asked one question ("is the claim fully supported by the evidence? yes or no",
+``prompts/verify_score.j2``) whose answer token's probabilities are read, plus the same question
+with no evidence (the model's prior for the claim, which a good score must beat). Code checks
+run between the claim and the windows shown (``@E``) and the whole evidence (``@D``). Instructions
+come first and the claim before the window, so consecutive calls share their prefix in the
+server's cache. Imports ``llm``, ``schema`` and the windows and checks of ``factcheck``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from quotecheck.factcheck.checks import Check, Evidence, novel_content, run_checks
+from quotecheck.factcheck.windows import Unit, Window, rank, units, windows
+from quotecheck.llm import LLM, render
+from quotecheck.schema import Usage
+
+PROMPT_ID = "verify_score"
+OPTIONS = ("yes", "no")
+NULL_EVIDENCE = "(no evidence given)"
+CLIP = 3.0  # counts of differences above this add nothing
+_EPS = 1e-4
+#: checks whose firing, with a low P(supported), makes the claim refuted (not merely unbacked)
+CONTRADICTIONS = ("negation_flip", "antonym", "number_mismatch", "date_mismatch", "role_swap")
+
+
+@dataclass
+class Scored:
+    window: Window
+    bm25: float
+    p_yes: float
+
+
+@dataclass
+class Signals:
+    """Everything measured for one claim; ``features`` feeds the calibration."""
+
+    units: list[Unit]
+    scored: list[Scored]
+    prior: float | None
+    shown: dict[str, Check]
+    document: dict[str, Check]
+    usage: Usage = field(default_factory=Usage)
+    from_logprobs: bool = True
+
+    @property
+    def best(self) -> Scored | None:
+        return max(self.scored, key=lambda s: s.p_yes) if self.scored else None
+
+    def features(self) -> dict[str, float]:
+        best = self.best
+        out = {"m_sup": _logit(best.p_yes if best else 0.0)}
+        if self.prior is not None:
+            out["m_null"] = _logit(self.prior)
+        out |= {f"{k}@E": min(c.value, CLIP) for k, c in self.shown.items()}
+        return out | {f"{k}@D": min(c.value, CLIP) for k, c in self.document.items()}
+
+    def contradictions(self) -> list[Check]:
+        return [self.shown[k] for k in CONTRADICTIONS if self.shown[k].value > 0]
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, _EPS), 1 - _EPS)
+    return math.log(p / (1 - p))
+
+
+def messages(claim: str, evidence: str) -> list[dict[str, str]]:
+    instructions, _ = render(PROMPT_ID)
+    user = f"Claim: {claim}\nEvidence: {evidence}\nAnswer yes or no."
+    return [{"role": "system", "content": instructions.strip()}, {"role": "user", "content": user}]
+
+
+def _checks(claim: str, shown: Sequence[Unit]) -> dict[str, Check]:
+    return {c.name: c for c in run_checks(claim, Evidence(shown))}
+
+
+async def claim_signals(
+    llm: LLM, claim: str, passages: Sequence[str], *, prior: bool = True
+) -> Signals:
+    """Score ``claim`` against the best windows of ``passages`` and run the code checks."""
+    claim = " ".join(claim.split())
+    us = units(passages)
+    ranked = rank(claim, windows(us))
+    usage, from_logprobs = Usage(), True
+    scored = []
+    for window, bm25 in ranked:
+        choice = await llm.achoose(messages(claim, window.text), OPTIONS, prompt_id=PROMPT_ID)
+        usage.add(choice.usage)
+        from_logprobs &= choice.from_logprobs
+        scored.append(Scored(window, bm25, choice.probs["yes"]))
+    p0 = None
+    if prior and scored:
+        choice = await llm.achoose(messages(claim, NULL_EVIDENCE), OPTIONS, prompt_id=PROMPT_ID)
+        usage.add(choice.usage)
+        p0 = choice.probs["yes"]
+    shown_idx = sorted({i for s in scored for i in range(s.window.first, s.window.last + 1)})
+    shown = _checks(claim, [us[i] for i in shown_idx])
+    document = _checks(claim, us)
+    document["novel_content_worst_part"] = _worst_part(claim, Evidence(us))
+    return Signals(us, scored, p0, shown, document, usage, from_logprobs)
+
+
+_CLAUSE = re.compile(
+    r",\s+(?:and|but|while|whereas)\s+|;\s+|\s+and\s+(?=(?:the|a|an|he|she|they|it|his|her|their)\b)"
+)
+
+
+def claim_parts(claim: str) -> list[tuple[int, str]]:
+    """The claim's clauses with their offsets ("X did A, and the board approved B")."""
+    out, pos = [], 0
+    for m in [*_CLAUSE.finditer(claim), None]:
+        end = m.start() if m else len(claim)
+        piece = claim[pos:end]
+        if len(piece.split()) >= 4:
+            out.append((pos, piece))
+        pos = m.end() if m else pos
+    return out or [(0, claim)]
+
+
+def _worst_part(claim: str, doc: Evidence) -> Check:
+    """The clause of the claim with the largest share of words the whole evidence never uses
+    (a compound claim is as good as its worst part)."""
+    found = []
+    for offset, part in claim_parts(claim):
+        c = novel_content(part, doc)
+        spans = [replace(s, start=s.start + offset, end=s.end + offset) for s in c.spans]
+        found.append(Check("novel_content_worst_part", c.value, spans))
+    return max(found, key=lambda c: c.value)
