@@ -155,3 +155,12 @@ def test_factcheck_scores_every_system_on_the_same_items(tmp_path: Path, fake_ll
     assert backed["verifier"]["label"] == "supported" and backed["verifier"]["citations"]
     assert other["verifier"]["label"] == "refuted"
     assert any(f.startswith("number_mismatch") for f in other["features"] if other["features"][f])
+    # the saved records score again without a model, to the same figures
+    again = CliRunner().invoke(
+        eval_app, ["factcheck", "--set", "wice", "--rescore", str(saved), "--json"]
+    )
+    assert again.exit_code == 0, again.output
+    rescored = json.loads(again.stdout)["systems"]
+    for name in ("verifier", "verifier, no code checks", "today's verifier"):
+        assert rescored[name]["balanced_accuracy"] == out[name]["balanced_accuracy"], name
+        assert rescored[name]["output_tokens_per_item"] == out[name]["output_tokens_per_item"]

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import Counter
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
@@ -186,6 +187,22 @@ def _print_quote_scores(label: str, gold: str, views: dict) -> None:
             _out.print(table)
 
 
+def _fact_rows(fe: Any, gold: list[str], runs: dict) -> dict[str, dict]:
+    """One summary per system, each on the items it answered; where today's verifier answered
+    only some, the scored verifier again on exactly those."""
+    rows = {}
+    for name, run in runs.items():
+        probs = run.probs if name in fe.SYSTEMS else None
+        rows[name] = fe.summary([gold[i] for i in run.index], run.labels, probs) | run.per_item()
+    legacy = runs.get(fe.LEGACY)
+    if legacy is not None and len(legacy.index) < len(gold):
+        ours = runs["verifier"]
+        rows["verifier, on today's items"] = fe.summary(
+            [gold[i] for i in legacy.index], [ours.labels[i] for i in legacy.index]
+        )
+    return rows
+
+
 @eval_app.command("factcheck")
 @clean_errors
 @model_options
@@ -219,6 +236,10 @@ def factcheck(
         Path | None,
         typer.Option(help="write each item's gold, features and verdicts here (JSONL)"),
     ] = None,
+    rescore: Annotated[
+        Path | None,
+        typer.Option(help="score saved --predictions-out records under today's calibration"),
+    ] = None,
     *,
     config: LLMConfig,
 ) -> None:
@@ -226,23 +247,24 @@ def factcheck(
     from quotecheck.evaluation import factcheck_eval as fe
     from quotecheck.evaluation import factcheck_sets
 
-    items = factcheck_sets.load_set(set_name, data, limit=limit, every=every, split=split)
-    gold = [i.label for i in items]
-    rows = {"majority": fe.summary(gold, fe.majority_labels(items))}
     errors: list[str] = []
-    if system == "verifier":
+    if rescore is not None:
+        records = [json.loads(line) for line in rescore.read_text("utf-8").splitlines() if line]
+        gold, runs = fe.rescore(records)
+        top = Counter(gold).most_common(1)[0][0] if gold else "supported"
+        rows = {"majority": fe.summary(gold, [top] * len(gold))}
+        rows |= _fact_rows(fe, gold, runs)
+        items: list = records
+    else:
+        items = factcheck_sets.load_set(set_name, data, limit=limit, every=every, split=split)
+        gold = [i.label for i in items]
+        rows = {"majority": fe.summary(gold, fe.majority_labels(items))}
+    if system == "verifier" and rescore is None:
         every_kth = legacy_every if legacy else 0
         runs, records = asyncio.run(fe.run_verifiers(items, config, legacy_every=every_kth))
-        for name, run in runs.items():
-            probs = run.probs if name in fe.SYSTEMS else None
-            rows[name] = fe.summary([gold[i] for i in run.index], run.labels, probs)
-            rows[name] |= run.per_item()
+        rows |= _fact_rows(fe, gold, runs)
+        for run in runs.values():
             errors += run.errors
-        if legacy and legacy_every > 1:  # the scored verifier on exactly today's items
-            ours, index = runs["verifier"], runs[fe.LEGACY].index
-            rows["verifier, on today's items"] = fe.summary(
-                [gold[i] for i in index], [ours.labels[i] for i in index]
-            )
         if predictions_out is not None:
             predictions_out.write_text("\n".join(fe.prediction_lines(records)) + "\n", "utf-8")
     result = {"set": set_name, "split": split, "systems": rows, "errors": errors}

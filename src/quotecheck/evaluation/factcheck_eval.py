@@ -25,6 +25,7 @@ from quotecheck.evaluation.factcheck_sets import SUPPORTED, ClaimItem
 
 if TYPE_CHECKING:
     from quotecheck.llm import LLMConfig
+    from quotecheck.schema import Usage
 
 FAILED = "error"  # a verifier failure: a label that is always wrong
 REVIEW = "needs_review"
@@ -142,6 +143,12 @@ class Run:
     prompt_tokens: int = 0
     calls: int = 0
 
+    def add(self, cost: dict[str, float]) -> None:
+        self.seconds += cost.get("seconds", 0.0)
+        self.prompt_tokens += int(cost.get("prompt_tokens", 0))
+        self.completion_tokens += int(cost.get("completion_tokens", 0))
+        self.calls += int(cost.get("calls", 0))
+
     def per_item(self) -> dict[str, float]:
         n = max(1, len(self.labels))
         return {
@@ -184,15 +191,13 @@ async def run_verifiers(
                 continue
             spent = time.perf_counter() - t0
             record["features"] = signals.features()
+            record["cost"] = _cost(spent, signals.usage)
             for name, cal in zip(SYSTEMS, (FULL, MODEL_ONLY), strict=True):
                 verdict = decide(item.claim, signals, passages, cal)
                 run = runs[name]
                 run.labels.append(verdict.label.value)
                 run.probs.append(verdict.probability or 0.0)
-                run.seconds += spent
-                run.completion_tokens += signals.usage.completion_tokens
-                run.prompt_tokens += signals.usage.prompt_tokens
-                run.calls += signals.usage.calls
+                run.add(record["cost"])
                 record[name] = verdict.model_dump(mode="json", exclude={"findings"})
             if legacy_every and n % legacy_every == 0:
                 runs[LEGACY].index.append(n)
@@ -203,7 +208,7 @@ async def run_verifiers(
         await llm.aclose()
 
 
-async def _legacy(item: ClaimItem, llm: object, run: Run) -> str:
+async def _legacy(item: ClaimItem, llm: object, run: Run) -> str | dict:
     from quotecheck.evaluation.legacy_verifier import plain_passages, verify_passages_async
 
     t0 = time.perf_counter()
@@ -215,12 +220,46 @@ async def _legacy(item: ClaimItem, llm: object, run: Run) -> str:
         run.labels.append(FAILED)
         run.errors.append(f"{item.id}: {type(err).__name__}: {err}")
         return FAILED
-    run.seconds += time.perf_counter() - t0
-    run.completion_tokens += result.usage.completion_tokens
-    run.prompt_tokens += result.usage.prompt_tokens
-    run.calls += result.usage.calls
+    cost = _cost(time.perf_counter() - t0, result.usage)
+    run.add(cost)
     run.labels.append(result.verdict.label.value)
-    return result.verdict.label.value
+    return {"label": result.verdict.label.value, "cost": cost}
+
+
+def _cost(seconds: float, usage: Usage) -> dict[str, float]:
+    return {
+        "seconds": round(seconds, 3),
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "calls": usage.calls,
+    }
+
+
+def rescore(records: Sequence[dict]) -> tuple[list[str], dict[str, Run]]:
+    """The systems' answers again from saved records (``prediction_lines``) under the
+    calibration in code now: after a re-fit, no model call is needed to see its figures."""
+    from quotecheck.factcheck import FULL, MODEL_ONLY, contradicted
+
+    gold = [r["gold"] for r in records]
+    runs = {name: Run() for name in SYSTEMS}
+    for n, r in enumerate(records):
+        for name, cal in zip(SYSTEMS, (FULL, MODEL_ONLY), strict=True):
+            run = runs[name]
+            run.index.append(n)
+            if "features" not in r:  # the verifier failed on it
+                run.labels.append(FAILED)
+                run.probs.append(0.0)
+                continue
+            p = cal.probability(r["features"])
+            run.labels.append(cal.label(p, contradicted(r["features"])).value)
+            run.probs.append(p)
+            run.add(r["cost"])
+        if LEGACY in r:
+            answer, legacy = r[LEGACY], runs.setdefault(LEGACY, Run())
+            legacy.index.append(n)
+            legacy.labels.append(answer["label"] if isinstance(answer, dict) else answer)
+            legacy.add(answer.get("cost") or {} if isinstance(answer, dict) else {})
+    return gold, runs
 
 
 def prediction_lines(records: Sequence[dict]) -> list[str]:

@@ -22,7 +22,7 @@ from quotecheck.factcheck.evidence import (
     split_sentences,
     tokenize,
 )
-from quotecheck.factcheck.scoring import Signals, claim_signals
+from quotecheck.factcheck.scoring import Signals, claim_signals, contradicted
 from quotecheck.factcheck.transcripts import Transcript, load_transcripts, parse_transcript
 from quotecheck.factcheck.verify import (
     decide,
@@ -37,6 +37,7 @@ __all__ = [
     "Calibration",
     "Signals",
     "claim_signals",
+    "contradicted",
     "decide",
     "split_sentences",
     "tokenize",

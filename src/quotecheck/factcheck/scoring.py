@@ -65,6 +65,11 @@ class Signals:
         return [self.shown[k] for k in CONTRADICTIONS if self.shown[k].value > 0]
 
 
+def contradicted(features: dict[str, float]) -> bool:
+    """Whether a contradiction check fired on the evidence shown (from ``Signals.features``)."""
+    return any(features.get(f"{k}@E", 0.0) > 0 for k in CONTRADICTIONS)
+
+
 def _logit(p: float) -> float:
     p = min(max(p, _EPS), 1 - _EPS)
     return math.log(p / (1 - p))

@@ -3,8 +3,9 @@
 The passages become *units* with offsets: a short passage (a Q/A pair, one line of a page) is
 one unit, a long one (a transcript chunk) is split into sentences. A window is a run of up to
 ``size`` consecutive units (at most ``max_chars``). For a claim, windows are ranked by BM25 over
-lightly stemmed content words, and the best ``k`` that do not overlap are kept. Imports only
-``text``.
+lightly stemmed content words, and the best ``k`` that do not overlap are kept. (A few dozen
+windows of one item's passages, scored once: a plain BM25 here; ``evidence`` keeps the ``bm25s``
+index for searching a whole corpus.) Imports only ``text``.
 """
 
 from __future__ import annotations
