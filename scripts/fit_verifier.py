@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -134,9 +135,9 @@ def one(name: str, feats, y, sets, cols: list[str], l2: float) -> tuple[str, lis
             f"  {s}: n {m.sum()}, bacc {bacc(y[m], sup[m], valid[m]):.3f}, "
             f"review {1 - valid[m].mean():.2f}"
         )
-    weights = ", ".join(f'"{c}": {v:.4f}' for c, v in zip(cols, w, strict=True))
+    weights = "".join(f'        "{c}": {v:.4f},\n' for c, v in zip(cols, w, strict=True))
     code = (
-        f"{name} = Calibration(\n    weights={{{weights}}},\n"
+        f"{name} = Calibration(\n    weights={{\n{weights}    }},\n"
         f"    intercept={b:.4f},\n    t_lo={lo},\n    t_hi={hi},\n)"
     )
     return code, notes
@@ -159,8 +160,11 @@ def main() -> None:
     if args.write:
         src = CALIBRATION.read_text("utf-8")
         pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
-        cmd = "python scripts/fit_verifier.py " + " ".join(p.name for p in args.files)
-        new = f"{BEGIN} ({cmd}, l2 {args.l2})\n{text}\n{END}"
+        cmd = f"python scripts/fit_verifier.py --l2 {args.l2} " + " ".join(
+            p.name for p in args.files
+        )
+        head = "\n".join(textwrap.wrap(cmd, 96, initial_indent="# ", subsequent_indent="#   "))
+        new = f"{BEGIN}\n{head}\n{text}\n{END}"
         CALIBRATION.write_text(pattern.sub(lambda _: new, src), "utf-8")
         print(f"wrote {CALIBRATION}")
 

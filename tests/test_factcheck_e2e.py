@@ -100,7 +100,8 @@ async def test_seed_article_claims_and_quotes(tmp_path):
             assert sources[c.source_id][c.start : c.end] == c.text
 
     by_label = {label: [c for c in report.claims if c.verdict.label == label] for label in Label}
-    assert all(by_label.values()), {k.value: len(v) for k, v in by_label.items()}
+    settled = (Label.supported, Label.refuted, Label.not_enough_evidence)
+    assert all(by_label[k] for k in settled), {k.value: len(v) for k, v in by_label.items()}
 
     # the UN shipment is backed by the note, the age is contradicted by the profile
     un = [c for c in report.claims if "2021" in c.claim.text and "$1m" in c.claim.text]

@@ -13,6 +13,8 @@ from quotecheck.schema import FactCheckReport, Label
 def _verdict_class(labels: list[Label], partial: bool) -> str:
     if Label.refuted in labels:
         return "v-refuted"
+    if Label.needs_review in labels:
+        return "v-review"
     if partial:
         return "v-partial"
     return "v-supported" if Label.supported in labels else "v-none"
