@@ -115,7 +115,7 @@ def test_factcheck_scores_every_system_on_the_same_items(tmp_path: Path, fake_ll
         user = request["messages"][-1]["content"]
         claim = re.search(r"^Claim: (.*)$", user, re.M).group(1)
         evidence = re.search(r"^Evidence: (.*)$", user, re.M).group(1)
-        yes = all(w in evidence for w in claim.rstrip(".").split()[1:3])
+        yes = all(w in evidence for w in claim.rstrip(".").split())  # every word is there
         p = 0.95 if yes else 0.05
         logprobs = {"yes": math.log(p), "no": math.log(1 - p)}
         return 200, {}, chat_completion("yes" if yes else "no", top_logprobs=logprobs)

@@ -113,11 +113,19 @@ async def test_seed_article_claims_and_quotes(tmp_path):
     assert any(
         c.verdict.reason == "no relevant evidence" for c in by_label[Label.not_enough_evidence]
     )
-    # the model called these "supported"; the note never names Putin or Russia, so code
-    # keeps them at partly supported
+    # the note never names Putin or Russia: never supported, and the editor is told which
+    # names the evidence lacks, as words of the claim
     unseen = [c for c in report.claims if "Putin" in c.claim.text or "Russia and" in c.claim.text]
     assert unseen and all(c.verdict.label != Label.supported for c in unseen)
-    assert any(c.verdict.partial and "never mentions" in (c.verdict.reason or "") for c in unseen)
+    assert any("never mentions" in (c.verdict.reason or "") for c in unseen)
+    for c in (c for c in unseen if c.passages):  # the others had no relevant evidence at all
+        lacks = [f for f in c.verdict.findings if f.check == "missing_names_numbers"]
+        assert lacks and all(c.claim.text[w.start : w.end] == w.text for w in lacks[0].claim)
+        assert {"Russia", "Putin"} & {w.text for w in lacks[0].claim}
+    # explanations are built by code from the deciding sentence and the differing words
+    assert age[0].verdict.citations[0].text in age[0].verdict.explanation
+    assert any(f.check == "number_mismatch" for f in age[0].verdict.findings)
+    assert all(0.0 <= c.verdict.probability <= 1.0 for c in report.claims if c.verdict.probability)
 
     # a claim inside a quote is linked to its speaker
     assert any(c.claim.asserted_by == Assertor.speaker and c.claim.quote_id for c in report.claims)

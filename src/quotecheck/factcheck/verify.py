@@ -153,10 +153,11 @@ def decide(
     findings = [_finding(claim, c, passages) for c in fired]
     partial, reason = False, None
     best = signals.best
-    if label is not Label.supported and missing.value and best is not None and best.p_yes >= 0.5:
-        # the model finds the rest backed; the names or numbers it lacks keep it from counting
+    if label is not Label.supported and missing.value:
         terms = ", ".join(s.text for s in missing.spans if s.side == "claim")
-        partial, reason = True, f"{UNSEEN_TERMS}: {terms}"
+        reason = f"{UNSEEN_TERMS}: {terms}"
+        # partly supported: the model finds the rest backed, the names or numbers it lacks not
+        partial = best is not None and best.p_yes >= 0.5
     if label is Label.refuted:  # the sentence that says otherwise comes first
         cited = _sentences_with(signals, passages, fired) + cited
         cited = list({(c.source_id, c.start): c for c in cited}.values())[:3]
