@@ -209,11 +209,13 @@ async def run_verifiers(
 
 
 async def _legacy(item: ClaimItem, llm: object, run: Run) -> str | dict:
-    from quotecheck.evaluation.legacy_verifier import plain_passages, verify_passages_async
+    from quotecheck.evaluation.legacy_verifier import verify_passages_async
+    from quotecheck.factcheck import plain_passages
 
     t0 = time.perf_counter()
     try:
-        result = await verify_passages_async(item.claim, plain_passages(list(item.passages)), llm)
+        passages = plain_passages(list(item.passages))
+        result = await verify_passages_async(item.claim, passages, llm)
     except FATAL_ERRORS:
         raise
     except QuotecheckError as err:

@@ -21,7 +21,7 @@ from typing import Annotated, Literal
 import bm25s
 from pydantic import BaseModel, Field, StringConstraints
 
-from quotecheck.factcheck import split_sentences, tokenize
+from quotecheck.factcheck import plain_passages, split_sentences, tokenize
 from quotecheck.llm import LLM, render
 from quotecheck.schema import Citation, Label, Passage, Usage, Verdict
 from quotecheck.text import content_words, missing_terms
@@ -208,15 +208,6 @@ async def verify_claim_async(
     """
     wrapped = plain_passages(passages)
     return (await verify_passages_async(claim, wrapped, llm, retrieval=retrieval)).verdict
-
-
-def plain_passages(passages: Sequence[str]) -> list[Passage]:
-    """Plain strings as passages named ``passage-N`` (1-based), offsets into each string."""
-    return [
-        Passage(source_id=f"passage-{i + 1}", start=0, end=len(text), text=text)
-        for i, text in enumerate(passages)
-        if text.strip()
-    ]
 
 
 def retrieval_applies(claim: str, passages: Sequence[str]) -> bool:

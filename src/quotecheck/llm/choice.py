@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quotecheck.llm.cache import cache_key
+from quotecheck.llm.transport import count_usage
 from quotecheck.schema import Usage
 
 TOP_LOGPROBS = 10
@@ -87,18 +88,13 @@ async def choose(
     llm._ensure_endpoint()
     t0 = time.perf_counter()
     held = await llm.prefix.before(messages) if llm.prefix else None
-    response = (await llm._create(messages, kwargs)).model_dump()
+    raw = await llm._create(messages, kwargs)
     if held is not None:
         await llm.prefix.after(held)
+    response = raw.model_dump()
     found = option_probs(options, *_read(response))
-    usage = found.usage
-    usage.calls, usage.seconds = 1, time.perf_counter() - t0
-    reported = response.get("usage") or {}
-    usage.prompt_tokens = reported.get("prompt_tokens") or 0
-    usage.completion_tokens = reported.get("completion_tokens") or 0
-    usage.cached_prompt_tokens = (reported.get("prompt_tokens_details") or {}).get(
-        "cached_tokens"
-    ) or 0
+    found.usage.calls, found.usage.seconds = 1, time.perf_counter() - t0
+    count_usage(found.usage, raw.usage)
     if key is not None:
         llm._cache.put(key, {"response": {"choices": response.get("choices")}})
     return found

@@ -31,7 +31,7 @@ from quotecheck.errors import (
 )
 from quotecheck.llm.choice import Choice, choose
 from quotecheck.llm.config import DEFAULT_OPENAI_MODEL, EMBEDDED_MODEL_NAME, LLMConfig
-from quotecheck.llm.transport import UNREACHABLE, create_completion
+from quotecheck.llm.transport import UNREACHABLE, count_usage, create_completion
 from quotecheck.schema import Usage
 
 log = logging.getLogger("quotecheck.llm")
@@ -72,16 +72,6 @@ def validation_message(exc: ValidationError) -> str:
         loc = ".".join(str(p) for p in err["loc"]) or "(root)"
         lines.append(f"- {loc}: {err['msg']}")
     return "\n".join(lines[:20])
-
-
-def _count(usage: Usage, reported: Any) -> None:
-    """Add one response's token counts, with the prompt tokens the server had cached."""
-    if reported is None:
-        return
-    usage.prompt_tokens += reported.prompt_tokens or 0
-    usage.completion_tokens += reported.completion_tokens or 0
-    details = getattr(reported, "prompt_tokens_details", None)
-    usage.cached_prompt_tokens += (getattr(details, "cached_tokens", None) or 0) if details else 0
 
 
 class LLM:
@@ -298,7 +288,7 @@ class LLM:
                 await self.prefix.after(held)
             usage.seconds += time.perf_counter() - t0
             usage.calls += 1
-            _count(usage, response.usage)
+            count_usage(usage, response.usage)
             choice = response.choices[0] if response.choices else None
             last_raw = (choice.message.content if choice else None) or ""
             try:

@@ -2,7 +2,7 @@
 connections are retried with backoff that honours ``Retry-After``; faults no retry can mend
 (bad key, unknown model) raise at once as the package's own errors.
 
-Knows no task and no schema; imports only ``errors`` and the ``openai`` SDK.
+Knows no task and no schema; imports only ``errors``, ``schema.Usage`` and the ``openai`` SDK.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from quotecheck.errors import (
     QuotecheckError,
     RateLimited,
 )
+from quotecheck.schema import Usage
 
 UNREACHABLE = (
     "cannot reach the endpoint at {url}; is the server running? "
@@ -131,3 +132,13 @@ async def create_completion(
         if isinstance(cause, openai.APIConnectionError):
             raise EndpointUnavailable(UNREACHABLE.format(url=base_url)) from cause
         raise QuotecheckError(f"the endpoint kept failing ({cause}); try again later") from cause
+
+
+def count_usage(usage: Usage, reported: Any) -> None:
+    """Add one response's token counts, with the prompt tokens the server had cached."""
+    if reported is None:
+        return
+    usage.prompt_tokens += reported.prompt_tokens or 0
+    usage.completion_tokens += reported.completion_tokens or 0
+    details = getattr(reported, "prompt_tokens_details", None)
+    usage.cached_prompt_tokens += (getattr(details, "cached_tokens", None) or 0) if details else 0
