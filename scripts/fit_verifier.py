@@ -42,6 +42,8 @@ CODE = [
     "antonym@E",
     "role_swap@E",
 ]
+#: the sign each weight must have (+1: raises P(supported), -1: lowers it); others are free
+SIGN = {"m_sup": 1} | {c: -1 for c in CODE}
 REVIEW_BUDGET = 0.02
 CALIBRATION = Path(__file__).resolve().parent.parent / "src/quotecheck/factcheck/calibration.py"
 BEGIN, END = "# fitted: begin", "# fitted: end"
@@ -85,6 +87,26 @@ def fit(X: np.ndarray, y: np.ndarray, l2: float) -> tuple[np.ndarray, float]:
     return w, float(theta[-1] - (mean / scale) @ theta[:-1])
 
 
+def fit_signed(
+    X: np.ndarray, y: np.ndarray, cols: list[str], l2: float
+) -> tuple[np.ndarray, float]:
+    """``fit`` with each weight's sign held to what the feature means (``SIGN``): a word the
+    evidence lacks, a flipped negation or another number never makes support more likely. A
+    feature whose weight comes out with the wrong sign is dropped (weight 0) and the rest
+    re-fitted, until every sign holds: what SummEdits' edits happen to reward does not carry
+    over to news."""
+    active = list(range(len(cols)))
+    while True:
+        w_active, b = fit(X[:, active], y, l2)
+        wrong = [i for i, wi in zip(active, w_active, strict=True) if SIGN.get(cols[i], 0) * wi < 0]
+        if not wrong:
+            w = np.zeros(len(cols))
+            w[active] = w_active
+            return w, b
+        worst = max(wrong, key=lambda i: abs(w_active[active.index(i)]))
+        active.remove(worst)
+
+
 def bacc(y: np.ndarray, sup: np.ndarray, valid: np.ndarray | None = None) -> float:
     ok = sup == y
     if valid is not None:
@@ -121,7 +143,10 @@ def one(name: str, feats, y, sets, cols: list[str], l2: float) -> tuple[str, lis
     X = matrix(feats, cols)
     keep = [i for i in range(len(cols)) if X[:, i].std() > 0]
     cols, X = [cols[i] for i in keep], X[:, keep]
-    w, b = fit(X, y, l2)
+    w, b = fit_signed(X, y, cols, l2)
+    kept = [i for i in range(len(cols)) if w[i] != 0]
+    dropped = [c for i, c in enumerate(cols) if i not in kept]
+    cols, X, w = [cols[i] for i in kept], X[:, kept], w[kept]
     p = 1 / (1 + np.exp(-(X @ w + b)))
     lo, hi, best = band(y, p)
     sup, valid = p >= hi, (p < lo) | (p >= hi)
@@ -129,6 +154,8 @@ def one(name: str, feats, y, sets, cols: list[str], l2: float) -> tuple[str, lis
         f"{name}: FIT {len(y)} items, bacc {best:.3f} without a band, "
         f"{bacc(y, sup, valid):.3f} with it, review {1 - valid.mean():.2f}, ECE {ece(y, p):.3f}"
     ]
+    if dropped:
+        notes.append(f"  dropped, their weights came out with the wrong sign: {', '.join(dropped)}")
     for s in dict.fromkeys(sets):
         m = np.array([x == s for x in sets])
         notes.append(
