@@ -182,7 +182,15 @@ def main() -> None:
         code, why = one(name, feats, y, sets, cols, args.l2)
         blocks.append(code)
         notes += why
-    text = "\n".join(f"# {n}" for n in notes) + "\n" + "\n".join(blocks)
+    wrapped = [
+        "\n".join(
+            textwrap.wrap(
+                n, 96, initial_indent="# ", subsequent_indent="#     ", drop_whitespace=False
+            )
+        )
+        for n in notes
+    ]
+    text = "\n".join(wrapped) + "\n" + "\n".join(blocks)
     print(text)
     if args.write:
         src = CALIBRATION.read_text("utf-8")
@@ -190,7 +198,11 @@ def main() -> None:
         cmd = f"python scripts/fit_verifier.py --l2 {args.l2} " + " ".join(
             p.name for p in args.files
         )
-        head = "\n".join(textwrap.wrap(cmd, 96, initial_indent="# ", subsequent_indent="#   "))
+        head = "\n".join(
+            textwrap.wrap(
+                cmd, 96, initial_indent="# ", subsequent_indent="#   ", break_on_hyphens=False
+            )
+        )
         new = f"{BEGIN}\n{head}\n{text}\n{END}"
         CALIBRATION.write_text(pattern.sub(lambda _: new, src), "utf-8")
         print(f"wrote {CALIBRATION}")

@@ -42,10 +42,11 @@ class Calibration:
 
 # Everything between the markers is written by scripts/fit_verifier.py --write.
 # fitted: begin
-# python scripts/fit_verifier.py --l2 1.0 fit_summedits-podcast.jsonl fit_summedits-
-#   meeting.jsonl fit_wice.jsonl fit_averitec.jsonl
+# python scripts/fit_verifier.py --l2 1.0 fit_summedits-podcast.jsonl
+#   fit_summedits-meeting.jsonl fit_wice.jsonl fit_averitec.jsonl
 # FULL: FIT 498 items, bacc 0.704 without a band, 0.704 with it, review 0.00, ECE 0.058
-#   dropped, their weights came out with the wrong sign: novel_content@D, novel_content_worst_part@D, modality_flip@E, quantifier_flip@E, antonym@E
+#   dropped, their weights came out with the wrong sign: novel_content@D,
+#     novel_content_worst_part@D, modality_flip@E, quantifier_flip@E, antonym@E
 #   summedits-podcast: n 160, bacc 0.728, review 0.00
 #   summedits-meeting: n 107, bacc 0.673, review 0.00
 #   wice: n 163, bacc 0.764, review 0.00
