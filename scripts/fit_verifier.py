@@ -9,7 +9,7 @@ there.
 
 The model: L2-penalised logistic regression (Newton's method on standardised features, then turned
 back into raw weights) for P(supported). The threshold is the one with the best balanced accuracy
-on FIT; the review band around it is widened in steps of 0.01 while it costs at most
+on FIT; the review band around it is widened in steps of ``STEP`` while it costs at most
 ``REVIEW_BUDGET`` FIT balanced accuracy (a review answer counts wrong), so an item lands in review
 only where the model is close to a coin.
 
@@ -45,6 +45,7 @@ CODE = [
 #: the sign each weight must have (+1: raises P(supported), -1: lowers it); others are free
 SIGN = {"m_sup": 1} | {c: -1 for c in CODE}
 REVIEW_BUDGET = 0.02
+STEP = 0.0025  # the band grows by this much on each side per step
 CALIBRATION = Path(__file__).resolve().parent.parent / "src/quotecheck/factcheck/calibration.py"
 BEGIN, END = "# fitted: begin", "# fitted: end"
 
@@ -120,8 +121,8 @@ def band(y: np.ndarray, p: np.ndarray) -> tuple[float, float, float]:
     scores = np.array([bacc(y, p >= t) for t in mids])
     t = float(np.median(mids[np.flatnonzero(scores >= scores.max() - 1e-12)]))
     lo = hi = t
-    for step in range(1, 40):
-        a, b = t - 0.01 * step, t + 0.01 * step
+    for step in range(1, 160):
+        a, b = t - STEP * step, t + STEP * step
         if scores.max() - bacc(y, p >= b, (p < a) | (p >= b)) > REVIEW_BUDGET:
             break
         lo, hi = a, b
