@@ -264,7 +264,13 @@ def test_check_html_from_the_cli_shows_verdicts_and_evidence(page, tmp_path):  #
     assert claims.count() == len(report.claims) > 0
     for i, check in enumerate(report.claims):
         badge = claims.nth(i).locator(".badge").first.inner_text()
-        assert badge in ("supported", "refuted", "not enough evidence", "partly supported")
+        assert badge in (
+            "supported",
+            "refuted",
+            "not enough evidence",
+            "partly supported",
+            "needs review",
+        )
         assert (badge == "refuted") == (check.verdict.label.value == "refuted")
     cited = sum(len(c.verdict.citations) for c in report.claims)
     assert page.locator(".claims blockquote.cite").count() == cited > 0
