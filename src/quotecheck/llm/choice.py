@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from quotecheck.llm.cache import cache_key
 from quotecheck.llm.transport import count_usage
 from quotecheck.schema import Usage
 
@@ -70,16 +69,8 @@ async def choose(
         "logprobs": True,
         "top_logprobs": TOP_LOGPROBS,
     }
-    key = None
-    if llm._cache is not None:
-        llm._ensure_endpoint()
-        key = cache_key(
-            endpoint=llm.base_url,
-            model=llm.model,
-            prompt=prompt_id,
-            messages=messages,
-            params=kwargs,
-        )
+    key = llm._cache_key(prompt_id, messages, kwargs)
+    if key is not None:
         hit = llm._cache.get(key)
         if hit is not None:
             found = option_probs(options, *_read(hit["response"]))

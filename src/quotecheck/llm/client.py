@@ -233,6 +233,24 @@ class LLM:
         )
 
     # -- the structured call with validation feedback ------------------------------------
+    def _cache_key(
+        self, prompt_id: str, messages: list[dict[str, str]], params: dict, **extra: Any
+    ) -> str | None:
+        """The response-cache key of one request, or None when the cache is off."""
+        if self._cache is None:
+            return None
+        from quotecheck.llm.cache import cache_key
+
+        self._ensure_endpoint()
+        return cache_key(
+            endpoint=self._base_url,
+            model=self.model,
+            prompt=prompt_id,
+            messages=messages,
+            params=params,
+            **extra,
+        )
+
     async def acomplete(
         self,
         messages: list[dict[str, str]] | str,
@@ -256,19 +274,8 @@ class LLM:
             )
             convo[-1] = {**convo[-1], "content": convo[-1]["content"] + hint}
         usage = Usage()
-        key = None
-        if self._cache is not None:
-            from quotecheck.llm.cache import cache_key
-
-            self._ensure_endpoint()
-            key = cache_key(
-                endpoint=self._base_url,
-                model=self.model,
-                prompt=prompt_id,
-                messages=convo,
-                schema=schema_for(schema),
-                params=kwargs,
-            )
+        key = self._cache_key(prompt_id, convo, kwargs, schema=schema_for(schema))
+        if key is not None:
             hit = self._cache.get(key)
             if hit is not None:
                 try:
