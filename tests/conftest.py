@@ -41,6 +41,12 @@ def _strip_response(response):  # type: ignore[no-untyped-def]
     return response
 
 
+@pytest.fixture(autouse=True)
+def _no_background_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test leaves the embedded model loaded behind it (llm.daemon); test_daemon opts in."""
+    monkeypatch.setenv("QUOTECHECK_KEEP_ALIVE", "0")
+
+
 @pytest.fixture(scope="module")
 def vcr_config() -> dict:
     return {

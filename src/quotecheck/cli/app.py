@@ -16,9 +16,11 @@ from quotecheck.cli.common import (
     JsonAliasOpt,
     OfflineOpt,
     OutOpt,
+    background_note,
     clean_errors,
     emit,
     json_alias,
+    kept_alive,
     model_options,
 )
 from quotecheck.llm import LLM, LLMConfig
@@ -59,6 +61,7 @@ def extract(
     from quotecheck.output import print_report
     from quotecheck.quotes import extract_quotes
 
+    config = kept_alive(config)
     page = read_input(path, offline=offline)
     text = page.text
     report = extract_quotes(
@@ -88,6 +91,7 @@ def extract(
             print_report(report, text, Console(file=fh, width=100))
     else:
         print_report(report, text)
+    background_note(config)
 
 
 def _mount_subcommands() -> None:

@@ -17,9 +17,11 @@ from quotecheck.cli.common import (
     InputArg,
     OfflineOpt,
     OutOpt,
+    background_note,
     clean_errors,
     emit,
     fail,
+    kept_alive,
     model_options,
 )
 from quotecheck.llm import LLM, LLMConfig
@@ -67,6 +69,7 @@ def check(
 
     if not evidence and not transcript:
         raise fail("give --evidence PATH and/or --transcript PATH", 2)
+    config = kept_alive(config)
     page = read_input(article, offline=offline)
     text = page.text
     article_id = None if article == "-" else article if is_url(article) else Path(article).stem
@@ -98,6 +101,7 @@ def check(
     else:
         rendered = to_json(report)
     emit(rendered, out)
+    background_note(config)
 
 
 def _quotes_for_page(

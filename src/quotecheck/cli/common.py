@@ -7,14 +7,20 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 import typer
 
 from quotecheck.errors import QuotecheckError
-from quotecheck.llm import LLMConfig, LocalConfig
+from quotecheck.llm import LLMConfig, LocalConfig, background_started
+
+#: seconds ``extract`` and ``check`` keep the embedded model loaded for the next command
+#: (``llm.daemon``); ``QUOTECHECK_KEEP_ALIVE`` overrides it, 0 turns it off
+INTERACTIVE_KEEP_ALIVE = 300.0
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,6 +73,25 @@ def make_config(chosen: dict[str, Any]) -> LLMConfig:
     local = LocalConfig.from_env(model_path=chosen.get("model_path"), threads=chosen.get("threads"))
     top = {k: chosen.get(k) for k in ("model", "base_url", "timeout")}
     return LLMConfig.from_env(local=local, **top)
+
+
+def kept_alive(config: LLMConfig) -> LLMConfig:
+    """``config`` for a one-article command: the embedded model stays loaded in the background
+    ``INTERACTIVE_KEEP_ALIVE`` seconds, unless ``QUOTECHECK_KEEP_ALIVE`` is set."""
+    if config.endpoint_kind != "embedded" or os.environ.get("QUOTECHECK_KEEP_ALIVE", "").strip():
+        return config
+    return replace(config, local=replace(config.local, keep_alive=INTERACTIVE_KEEP_ALIVE))
+
+
+def background_note(config: LLMConfig) -> None:
+    """Say so on stderr when this command left the model loaded in the background."""
+    for pid in background_started():
+        typer.echo(
+            f"the embedded model stays loaded for {config.local.keep_alive:.0f} s of idleness "
+            f"(pid {pid}) so the next command starts at once; `quotecheck models stop` ends "
+            "it, QUOTECHECK_KEEP_ALIVE=0 turns this off",
+            err=True,
+        )
 
 
 #: ``--base-url`` for commands that can spread work over several endpoints

@@ -16,7 +16,7 @@ from quotecheck.errors import QuotecheckError
 from quotecheck.llm import LLMConfig, LocalConfig
 
 models_app = typer.Typer(
-    help="The embedded model: where it is, verify or fetch it.", no_args_is_help=True
+    help="The embedded model: where it is, verify, fetch or stop it.", no_args_is_help=True
 )
 
 
@@ -54,6 +54,16 @@ def models_path() -> None:
     from quotecheck.llm import resolve_model
 
     typer.echo(str(resolve_model(allow_download=False)))
+
+
+@models_app.command("stop")
+@clean_errors
+def models_stop() -> None:
+    """End the embedded model servers that ``extract`` and ``check`` left loaded."""
+    from quotecheck.llm import stop_background_servers
+
+    pids = stop_background_servers()
+    typer.echo(f"stopped {', '.join(map(str, pids))}" if pids else "none running")
 
 
 @models_app.command("pull")

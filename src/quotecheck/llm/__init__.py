@@ -24,6 +24,22 @@ from quotecheck.llm.weights import (
 )
 from quotecheck.llm.weights import verify as verify_weights
 
+
+def stop_background_servers() -> list[int]:
+    """End the embedded model servers kept alive for later commands (``llm.daemon``)."""
+    from quotecheck.llm.daemon import stop_all
+
+    return stop_all()
+
+
+def background_started() -> list[int]:
+    """Pids of the background model servers this process started (``llm.daemon``)."""
+    import sys
+
+    daemon = sys.modules.get("quotecheck.llm.daemon")
+    return list(daemon.started) if daemon is not None else []
+
+
 __all__ = [
     "DEFAULT_MODEL",
     "DEFAULT_OPENAI_MODEL",
@@ -36,6 +52,7 @@ __all__ = [
     "LLMConfig",
     "LocalConfig",
     "ResponseCache",
+    "background_started",
     "cache_env",
     "default_cache_path",
     "diagnose",
@@ -47,6 +64,7 @@ __all__ = [
     "run_sync",
     "schema_for",
     "shared_server",
+    "stop_background_servers",
     "stop_shared_server",
     "sync_twin",
     "template",

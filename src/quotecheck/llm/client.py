@@ -84,6 +84,7 @@ class LLM:
         )
         self._resolve_lock = threading.Lock()
         self._base_url: str | None = None
+        self._api_key: str | None = None  # a background server's key (llm.daemon)
         self._model: str | None = self.config.model
         self._cache: Any = None
         self.prefix: Any = None  # llm.prefix.PrefixStore, for the embedded model
@@ -104,16 +105,25 @@ class LLM:
                 return self._base_url
             kind = self.config.endpoint_kind
             if kind == "embedded":
-                from quotecheck.llm.server import shared_server
+                local = self.config.local
+                if local.keep_alive > 0:
+                    from quotecheck.llm.daemon import ensure
 
-                info = shared_server(self.config.local).start()
+                    info = ensure(local, local.keep_alive)
+                else:
+                    from quotecheck.llm.server import shared_server
+
+                    info = shared_server(local).start()
                 self._base_url = info.base_url
+                self._api_key = info.api_key
                 self._model = self._model or EMBEDDED_MODEL_NAME
                 if info.kv_folder is not None:
                     from quotecheck.llm.prefix import PrefixStore
 
                     server_url = info.base_url.removesuffix("/v1")
-                    self.prefix = PrefixStore(server_url, info.kv_folder, info.identity)
+                    self.prefix = PrefixStore(
+                        server_url, info.kv_folder, info.identity, api_key=info.api_key
+                    )
             elif kind == "openai":
                 self._base_url = "https://api.openai.com/v1"
                 self._model = self._model or DEFAULT_OPENAI_MODEL
@@ -150,7 +160,7 @@ class LLM:
             else:
                 client = openai.AsyncOpenAI(
                     base_url=base_url,
-                    api_key=self.config.api_key or "not-needed",
+                    api_key=self._api_key or self.config.api_key or "not-needed",
                     timeout=timeout,
                     max_retries=0,
                 )

@@ -27,6 +27,7 @@ def _env(name: str) -> str | None:
 
 
 CACHE_ENV = "QUOTECHECK_CACHE"
+KEEP_ALIVE_ENV = "QUOTECHECK_KEEP_ALIVE"
 _CACHE_ENV_OLD = "QUOTECHECK_CACHE_DIR"  # the old name; still read, for one release
 
 
@@ -62,6 +63,7 @@ class LocalConfig:
     n_parallel: int = 1
     port: int | None = None  # None: a free port
     prefix_cache: bool = True  # keep the shared prompt prefix across processes (llm.prefix)
+    keep_alive: float = 0.0  # seconds a background server outlives its last use (llm.daemon)
 
     @classmethod
     def from_env(cls, **overrides: object) -> LocalConfig:
@@ -72,6 +74,7 @@ class LocalConfig:
             n_ctx=_env_int("QUOTECHECK_CTX", 8192) or 8192,
             n_parallel=_env_int("QUOTECHECK_PARALLEL", 1) or 1,
             prefix_cache=(_env("QUOTECHECK_PREFIX_CACHE") or "1") not in ("0", "false", "no"),
+            keep_alive=max(0.0, _env_float(KEEP_ALIVE_ENV, 0.0)),
         )
         return replace(cfg, **{k: v for k, v in overrides.items() if v is not None})
 

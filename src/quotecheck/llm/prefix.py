@@ -42,8 +42,11 @@ class PrefixStore:
     context the files were made with. Faults only cost speed: they are logged, never raised.
     """
 
-    def __init__(self, server_url: str, folder: Path, identity: str) -> None:
+    def __init__(
+        self, server_url: str, folder: Path, identity: str, *, api_key: str | None = None
+    ) -> None:
         self.server_url = server_url.rstrip("/")
+        self.headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self.folder = folder
         self.identity = identity
         self.held: str | None = None  # the prefix file the slot holds now
@@ -54,7 +57,7 @@ class PrefixStore:
     def _slot(self, action: str, filename: str) -> bool:
         url = f"{self.server_url}/slots/0?action={action}"
         try:
-            reply = httpx2.post(url, json={"filename": filename}, timeout=60)
+            reply = httpx2.post(url, json={"filename": filename}, headers=self.headers, timeout=60)
         except httpx2.HTTPError as err:
             log.debug("slot %s of %s failed: %s", action, filename, err)
             return False

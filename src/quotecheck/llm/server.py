@@ -32,6 +32,8 @@ class ServerInfo:
     engine_version: str
     kv_folder: Path | None = None  # where slot KV states are saved (llm.prefix), None: off
     identity: str = ""  # model, engine and context the saved states belong to
+    api_key: str | None = None  # the key requests must carry (a background server, llm.daemon)
+    pid: int | None = None  # the background server's process, None: this process
 
 
 def _weights_id(path: Path) -> str:
@@ -62,8 +64,9 @@ def default_threads() -> int:
 class EmbeddedServer:
     """One in-process llama.cpp server; ``start`` is idempotent and thread-safe."""
 
-    def __init__(self, config: LocalConfig | None = None) -> None:
+    def __init__(self, config: LocalConfig | None = None, *, api_key: str | None = None) -> None:
         self.config = config or LocalConfig.from_env()
+        self.api_key = api_key
         self._lock = threading.Lock()
         self._server: object | None = None
         self.info: ServerInfo | None = None
@@ -96,6 +99,9 @@ class EmbeddedServer:
             if kv_folder is not None:
                 params.slot_save_path = str(kv_folder) + os.sep  # llama.cpp appends the name
                 params.endpoint_slots = True
+            if self.api_key:  # served to other processes (llm.daemon): only with the key
+                params.api_keys = [self.api_key]
+                params.endpoint_slots = True  # its idle check reads /slots
             if not os.environ.get("QUOTECHECK_LLAMA_LOG"):
                 params.verbosity = -1
             t0 = time.perf_counter()
@@ -117,6 +123,7 @@ class EmbeddedServer:
                 engine_version=engine_version() or "unknown",
                 kv_folder=kv_folder,
                 identity=f"{_weights_id(path)}|{engine_version()}|ctx={self.config.n_ctx}",
+                api_key=self.api_key,
             )
             return self.info
 
