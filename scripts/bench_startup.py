@@ -6,7 +6,10 @@ running process, for this tree and (optionally) a baseline tree, in one run.
 
 Per tree: ``--runs`` fresh processes (``python -m quotecheck extract ARTICLE --format json``),
 the wall time of each, and, in one more process, the same article extracted twice (the second
-call is "warm": model loaded, shared prefix in the server's cache). Also prints the machine's
+call is "warm": model loaded, shared prefix in the server's cache). Fresh processes are timed
+with the background model off (``QUOTECHECK_KEEP_ALIVE=0``: each loads the weights) and, for
+this tree, with it on as ``extract`` has it by default: one process that starts the background
+server, then ``--runs`` processes that find it loaded. Also prints the machine's
 prompt and generation tokens/s from llama.cpp's own timings, so figures from different machines
 can be compared. The model must already be assembled (``quotecheck models pull``).
 """
@@ -46,22 +49,30 @@ print(json.dumps({"first_in_process_s": first.run.seconds, "warm_s": warm, "call
 """
 
 
-def _env(src: Path | None) -> dict[str, str]:
+def _env(src: Path | None, keep_alive: str | None = "0") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "QUOTECHECK_"))}
     if src is not None:
         env["PYTHONPATH"] = str(src)
+    if keep_alive is not None:
+        env["QUOTECHECK_KEEP_ALIVE"] = keep_alive
     return env
 
 
-def _fresh(article: Path, src: Path | None) -> float:
+def _fresh(article: Path, src: Path | None, keep_alive: str | None = "0") -> float:
     t0 = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "quotecheck", "extract", str(article), "--json"],
-        env=_env(src),
+        env=_env(src, keep_alive),
         check=True,
         capture_output=True,
     )
     return time.perf_counter() - t0
+
+
+def _stop_background(src: Path | None) -> None:
+    cmd = [sys.executable, "-m", "quotecheck", "models", "stop"]
+    subprocess.run(cmd, env=_env(src), check=False, capture_output=True)
+    time.sleep(2)
 
 
 def _warm(article: Path, src: Path | None) -> dict:
@@ -79,6 +90,16 @@ def measure(article: Path, runs: int, src: Path | None) -> dict:
     warm["fresh_process_s"] = [round(f, 2) for f in fresh]
     warm["fresh_median_s"] = round(statistics.median(fresh), 2)
     warm["fresh_over_warm"] = round(warm["fresh_median_s"] / max(1e-9, warm["warm_s"]), 2)
+    if src is None:  # the background model (llm.daemon), as extract has it by default
+        _stop_background(src)
+        warm["fresh_starting_background_s"] = round(_fresh(article, src, None), 2)
+        kept = [_fresh(article, src, None) for _ in range(runs)]
+        _stop_background(src)
+        warm["fresh_kept_loaded_s"] = [round(f, 2) for f in kept]
+        warm["fresh_kept_median_s"] = round(statistics.median(kept), 2)
+        warm["fresh_kept_over_warm"] = round(
+            warm["fresh_kept_median_s"] / max(1e-9, warm["warm_s"]), 2
+        )
     return {k: round(v, 2) if isinstance(v, float) else v for k, v in warm.items()}
 
 
