@@ -27,7 +27,11 @@ from pathlib import Path
 
 import numpy as np
 
+from quotecheck.factcheck import with_derived
+
 MODEL = ["m_sup", "m_null"]
+#: the model's answer where no check names a differing word (``scoring.with_derived``)
+JOINT = ["m_sup_clean"]
 CODE = [
     "missing_names_numbers@E",
     "missing_names_numbers@D",
@@ -43,7 +47,7 @@ CODE = [
     "role_swap@E",
 ]
 #: the sign each weight must have (+1: raises P(supported), -1: lowers it); others are free
-SIGN = {"m_sup": 1} | {c: -1 for c in CODE}
+SIGN = {"m_sup": 1, "m_sup_clean": 1} | {c: -1 for c in CODE}
 REVIEW_BUDGET = 0.02
 STEP = 0.0025  # the band grows by this much on each side per step
 CALIBRATION = Path(__file__).resolve().parent.parent / "src/quotecheck/factcheck/calibration.py"
@@ -58,7 +62,7 @@ def read(paths: list[Path]) -> tuple[list[dict], np.ndarray, list[str]]:
             row = json.loads(line)
             if "features" not in row:  # the verifier failed on it: nothing to fit
                 continue
-            feats.append(row["features"])
+            feats.append(with_derived(row["features"]))
             ys.append(row["gold"] == "supported")
             sets.append(name)
     return feats, np.array(ys), sets
@@ -179,7 +183,7 @@ def main() -> None:
     args = ap.parse_args()
     feats, y, sets = read(args.files)
     blocks, notes = [], []
-    for name, cols in (("FULL", MODEL + CODE), ("MODEL_ONLY", MODEL)):
+    for name, cols in (("FULL", MODEL + JOINT + CODE), ("MODEL_ONLY", MODEL)):
         code, why = one(name, feats, y, sets, cols, args.l2)
         blocks.append(code)
         notes += why

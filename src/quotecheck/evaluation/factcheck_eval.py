@@ -240,7 +240,7 @@ def _cost(seconds: float, usage: Usage) -> dict[str, float]:
 def rescore(records: Sequence[dict]) -> tuple[list[str], dict[str, Run]]:
     """The systems' answers again from saved records (``prediction_lines``) under the
     calibration in code now: after a re-fit, no model call is needed to see its figures."""
-    from quotecheck.factcheck import FULL, MODEL_ONLY, contradicted
+    from quotecheck.factcheck import FULL, MODEL_ONLY, contradicted, with_derived
 
     gold = [r["gold"] for r in records]
     runs = {name: Run() for name in SYSTEMS}
@@ -252,8 +252,9 @@ def rescore(records: Sequence[dict]) -> tuple[list[str], dict[str, Run]]:
                 run.labels.append(FAILED)
                 run.probs.append(0.0)
                 continue
-            p = cal.probability(r["features"])
-            run.labels.append(cal.label(p, contradicted(r["features"])).value)
+            features = with_derived(r["features"])
+            p = cal.probability(features)
+            run.labels.append(cal.label(p, contradicted(features)).value)
             run.probs.append(p)
             run.add(r["cost"])
         if LEGACY in r:

@@ -22,7 +22,7 @@ from quotecheck.factcheck.evidence import (
     split_sentences,
     tokenize,
 )
-from quotecheck.factcheck.scoring import Signals, claim_signals, contradicted
+from quotecheck.factcheck.scoring import Signals, claim_signals, contradicted, with_derived
 from quotecheck.factcheck.transcripts import Transcript, load_transcripts, parse_transcript
 from quotecheck.factcheck.verify import (
     decide,
@@ -59,4 +59,5 @@ __all__ = [
     "summary",
     "verify_claim_async",
     "verify_passages_async",
+    "with_derived",
 ]

@@ -28,6 +28,14 @@ CLIP = 3.0  # counts of differences above this add nothing
 _EPS = 1e-4
 #: checks whose firing, with a low P(supported), makes the claim refuted (not merely unbacked)
 CONTRADICTIONS = ("negation_flip", "antonym", "number_mismatch", "date_mismatch", "role_swap")
+#: the checks that name differing words (all but the share of claim words the evidence lacks,
+#: which is almost never zero): when none fires, the model's answer is all a verdict rests on,
+#: so it gets a weight of its own (``m_sup_clean``)
+DIFFERENCES = (
+    "missing_names_numbers@E",
+    "missing_names_numbers@D",
+    *(f"{k}@E" for k in ("modality_flip", "quantifier_flip", *CONTRADICTIONS)),
+)
 
 
 @dataclass
@@ -59,10 +67,16 @@ class Signals:
         if self.prior is not None:
             out["m_null"] = _logit(self.prior)
         out |= {f"{k}@E": min(c.value, CLIP) for k, c in self.shown.items()}
-        return out | {f"{k}@D": min(c.value, CLIP) for k, c in self.document.items()}
+        return with_derived(out | {f"{k}@D": min(c.value, CLIP) for k, c in self.document.items()})
 
     def contradictions(self) -> list[Check]:
         return [self.shown[k] for k in CONTRADICTIONS if self.shown[k].value > 0]
+
+
+def with_derived(features: dict[str, float]) -> dict[str, float]:
+    """``features`` with those computed from the others (also for records saved before them)."""
+    clean = not any(features.get(k, 0.0) > 0 for k in DIFFERENCES)
+    return features | {"m_sup_clean": features.get("m_sup", 0.0) if clean else 0.0}
 
 
 def contradicted(features: dict[str, float]) -> bool:
