@@ -189,7 +189,8 @@ def main() -> None:
         notes += why
     wrapped = [
         "\n".join(
-            textwrap.wrap(
+            line.rstrip()
+            for line in textwrap.wrap(
                 n, 96, initial_indent="# ", subsequent_indent="#     ", drop_whitespace=False
             )
         )

@@ -16,6 +16,7 @@ import httpx2
 import pytest
 
 from quotecheck.cli.common import INTERACTIVE_KEEP_ALIVE, kept_alive
+from quotecheck.errors import LocalModelError
 from quotecheck.llm import LLMConfig, LocalConfig
 from quotecheck.llm import daemon as d
 from test_live_embedded import _model_available
@@ -110,3 +111,25 @@ def test_an_idle_background_model_ends_itself(own_cache: Path) -> None:
         time.sleep(0.2)
     assert not d._alive(info.pid)
     assert d.connect(local) is None
+
+
+def _engine() -> bool:
+    try:
+        import xllamacpp  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _engine(), reason="needs the embedded engine (pip install -e '.[local]')")
+def test_a_server_that_cannot_start_is_reported_and_the_client_loads_it_itself(
+    tmp_path: Path, own_cache: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    weights = tmp_path / "broken.gguf"
+    weights.write_bytes(b"GGUF but not a model")
+    local = LocalConfig(model_path=weights, keep_alive=30)
+    with pytest.raises(LocalModelError, match="background model server stopped"):
+        d.ensure(local, 30)
+    assert d.background(local) is None  # the caller falls back to loading in-process
+    assert "did not start" in caplog.text
+    assert not d.state_file(local).exists()

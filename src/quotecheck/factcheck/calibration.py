@@ -45,7 +45,7 @@ class Calibration:
 # python scripts/fit_verifier.py --l2 1.0 fit_summedits-podcast.jsonl
 #   fit_summedits-meeting.jsonl fit_wice.jsonl fit_averitec.jsonl
 # FULL: FIT 498 items, bacc 0.716 without a band, 0.704 with it, review 0.02, ECE 0.036
-#   dropped, their weights came out with the wrong sign: novel_content@D, 
+#   dropped, their weights came out with the wrong sign: novel_content@D,
 #     novel_content_worst_part@D, modality_flip@E, quantifier_flip@E, antonym@E
 #   summedits-podcast: n 160, bacc 0.710, review 0.01
 #   summedits-meeting: n 107, bacc 0.671, review 0.03

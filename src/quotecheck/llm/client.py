@@ -105,12 +105,12 @@ class LLM:
                 return self._base_url
             kind = self.config.endpoint_kind
             if kind == "embedded":
-                local = self.config.local
+                local, info = self.config.local, None
                 if local.keep_alive > 0:
-                    from quotecheck.llm.daemon import ensure
+                    from quotecheck.llm.daemon import background
 
-                    info = ensure(local, local.keep_alive)
-                else:
+                    info = background(local)
+                if info is None:
                     from quotecheck.llm.server import shared_server
 
                     info = shared_server(local).start()

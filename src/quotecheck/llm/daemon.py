@@ -19,6 +19,7 @@ import argparse
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import secrets
 import signal
@@ -35,6 +36,7 @@ from quotecheck.llm.config import LocalConfig
 from quotecheck.llm.server import EmbeddedServer, ServerInfo, default_threads, engine_version
 from quotecheck.llm.weights import cache_dir, resolve_model
 
+log = logging.getLogger("quotecheck.llm.daemon")
 START_TIMEOUT = 180.0  # seconds to wait for a new background server to answer
 POLL = 2.0  # seconds between the background server's idle checks
 started: list[int] = []  # pids of the background servers this process started
@@ -125,14 +127,18 @@ def connect(local: LocalConfig) -> ServerInfo | None:
     return _info(state)
 
 
-def ensure(local: LocalConfig, keep_alive: float) -> ServerInfo:
-    """Connect to the background server for ``local``, starting it first when there is none."""
+def ensure(local: LocalConfig, keep_alive: float) -> ServerInfo | None:
+    """Connect to the background server for ``local``, starting it first when there is none;
+    None where this platform cannot (no ``fcntl``): the caller loads the model itself."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
     info = connect(local)
     if info is not None:
         return info
     path = state_file(local)
     path.parent.mkdir(parents=True, exist_ok=True)
-    import fcntl
 
     with open(path.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # two processes starting at once start one server
@@ -140,6 +146,16 @@ def ensure(local: LocalConfig, keep_alive: float) -> ServerInfo:
         if info is not None:
             return info
         return _spawn(local, keep_alive, path)
+
+
+def background(local: LocalConfig) -> ServerInfo | None:
+    """``ensure`` for a client, or None to load the model in-process: a background server that
+    fails to start costs the process only the load it would have paid anyway."""
+    try:
+        return ensure(local, local.keep_alive)
+    except LocalModelError as err:
+        log.warning("the background model did not start (%s); loading it here", err)
+        return None
 
 
 def _spawn(local: LocalConfig, keep_alive: float, path: Path) -> ServerInfo:
