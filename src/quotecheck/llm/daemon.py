@@ -26,14 +26,19 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import httpx2
 
 from quotecheck.errors import LocalModelError
 from quotecheck.llm.config import LocalConfig
-from quotecheck.llm.server import EmbeddedServer, ServerInfo, default_threads, engine_version
+from quotecheck.llm.server import (
+    EmbeddedServer,
+    ServerInfo,
+    default_threads,
+    engine_version,
+    weights_id,
+)
 from quotecheck.llm.weights import cache_dir, resolve_model
 
 log = logging.getLogger("quotecheck.llm.daemon")
@@ -48,10 +53,8 @@ def folder() -> Path:
 
 def _settings(local: LocalConfig) -> dict[str, object]:
     """What a background server must match to serve this process."""
-    path = resolve_model(local.model_path)
-    st = path.stat()
     return {
-        "weights": f"{path.resolve()}:{st.st_size}:{st.st_mtime_ns}",
+        "weights": weights_id(resolve_model(local.model_path)),
         "engine": engine_version() or "unknown",
         "n_ctx": local.n_ctx,
         "n_parallel": local.n_parallel,
@@ -273,8 +276,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--model-path", type=Path, default=None)
     ap.add_argument("--no-prefix-cache", action="store_true")
     a = ap.parse_args(argv)
-    local = replace(
-        LocalConfig(),
+    local = LocalConfig(
         model_path=a.model_path,
         threads=a.threads or None,
         n_ctx=a.ctx,

@@ -36,7 +36,7 @@ class ServerInfo:
     pid: int | None = None  # the background server's process, None: this process
 
 
-def _weights_id(path: Path) -> str:
+def weights_id(path: Path) -> str:
     """The weights a KV state was computed with: the pinned hash if it is the known file."""
     from quotecheck.llm.weights import DEFAULT_MODEL
 
@@ -122,7 +122,7 @@ class EmbeddedServer:
                 load_seconds=time.perf_counter() - t0,
                 engine_version=engine_version() or "unknown",
                 kv_folder=kv_folder,
-                identity=f"{_weights_id(path)}|{engine_version()}|ctx={self.config.n_ctx}",
+                identity=f"{weights_id(path)}|{engine_version()}|ctx={self.config.n_ctx}",
                 api_key=self.api_key,
             )
             return self.info
