@@ -60,6 +60,7 @@ def test_settings_name_the_state_and_a_dead_server_is_not_used(
     path.write_text(json.dumps({"pid": dead.pid, "base_url": "http://127.0.0.1:9/v1",
                                 "api_key": "k"}))  # fmt: skip
     assert d.connect(local) is None
+    assert d.running() == []
     assert d.stop_all() == []
 
 
@@ -73,6 +74,8 @@ def test_a_second_process_reuses_the_background_model(own_cache: Path) -> None:
         assert info.pid is not None and info.pid != os.getpid()
         path = d.state_file(local)
         assert stat.S_IMODE(path.stat().st_mode) == 0o600  # the key is the user's alone
+        [shown] = d.running()  # what `quotecheck doctor` lists: never the key
+        assert shown["pid"] == info.pid and info.api_key not in str(shown)
         chat = {"model": "x", "messages": [{"role": "user", "content": "Say OK."}],
                 "max_tokens": 2}  # fmt: skip
         url = info.base_url + "/chat/completions"

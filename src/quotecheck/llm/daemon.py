@@ -193,6 +193,18 @@ def _spawn(local: LocalConfig, keep_alive: float, path: Path) -> ServerInfo:
     raise LocalModelError(f"the background model server did not answer in {START_TIMEOUT:.0f} s")
 
 
+def running() -> list[dict]:
+    """The live background servers of this user: pid, URL and idle seconds (no key)."""
+    out = []
+    for path in sorted(folder().glob("*.json")) if folder().is_dir() else []:
+        state = _read(path)
+        if state is not None:
+            idle = max(0.0, time.time() - path.stat().st_mtime)
+            out.append({"pid": state["pid"], "base_url": state["base_url"], "idle_s": idle,
+                        "keep_alive_s": state.get("keep_alive")})  # fmt: skip
+    return out
+
+
 def stop_all() -> list[int]:
     """End every background server of this user; returns their pids."""
     stopped = []

@@ -23,6 +23,18 @@ def _why(config: LLMConfig) -> str:
     return f"base URL {config.base_url}"
 
 
+def _background_line() -> str:
+    from quotecheck.llm.daemon import running
+
+    live = running()
+    if not live:
+        return "background model: none running (extract and check leave one for the next command)"
+    servers = "; ".join(
+        f"pid {r['pid']} at {r['base_url']}, idle {r['idle_s']:.0f} s" for r in live
+    )
+    return f"background model: {servers} (`quotecheck models stop` ends it)"
+
+
 def diagnose(config: LLMConfig, *, probe: bool = True) -> Iterator[str]:
     from quotecheck.llm.server import default_threads, engine_version
     from quotecheck.llm.weights import DEFAULT_MODEL, model_status
@@ -43,6 +55,7 @@ def diagnose(config: LLMConfig, *, probe: bool = True) -> Iterator[str]:
     threads = local.threads or default_threads()
     yield f"threads: {threads}, context {local.n_ctx}, parallel slots {local.n_parallel}"
     yield f"structured output: {config.structured}"
+    yield _background_line()
     if not probe:
         return
     from pydantic import BaseModel
