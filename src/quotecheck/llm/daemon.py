@@ -130,8 +130,9 @@ def connect(local: LocalConfig) -> ServerInfo | None:
     return _info(state)
 
 
-def ensure(local: LocalConfig, keep_alive: float) -> ServerInfo | None:
-    """Connect to the background server for ``local``, starting it first when there is none;
+def ensure(local: LocalConfig) -> ServerInfo | None:
+    """Connect to the background server for ``local``, starting it first (to stay up
+    ``local.keep_alive`` idle seconds) when there is none;
     None where this platform cannot (no ``fcntl``): the caller loads the model itself."""
     try:
         import fcntl
@@ -148,23 +149,23 @@ def ensure(local: LocalConfig, keep_alive: float) -> ServerInfo | None:
         info = connect(local)
         if info is not None:
             return info
-        return _spawn(local, keep_alive, path)
+        return _spawn(local, path)
 
 
 def background(local: LocalConfig) -> ServerInfo | None:
     """``ensure`` for a client, or None to load the model in-process: a background server that
     fails to start costs the process only the load it would have paid anyway."""
     try:
-        return ensure(local, local.keep_alive)
+        return ensure(local)
     except LocalModelError as err:
         log.warning("the background model did not start (%s); loading it here", err)
         return None
 
 
-def _spawn(local: LocalConfig, keep_alive: float, path: Path) -> ServerInfo:
-    log = path.with_suffix(".log")
+def _spawn(local: LocalConfig, path: Path) -> ServerInfo:
+    log_path = path.with_suffix(".log")
     args = [sys.executable, "-m", "quotecheck.llm.daemon", "--state", str(path)]
-    args += ["--keep-alive", str(keep_alive), "--ctx", str(local.n_ctx)]
+    args += ["--keep-alive", str(local.keep_alive), "--ctx", str(local.n_ctx)]
     args += ["--parallel", str(local.n_parallel), "--threads", str(local.threads or 0)]
     if local.model_path is not None:
         args += ["--model-path", str(local.model_path)]
@@ -172,14 +173,14 @@ def _spawn(local: LocalConfig, keep_alive: float, path: Path) -> ServerInfo:
         args.append("--no-prefix-cache")
     with contextlib.suppress(FileNotFoundError):
         path.unlink()  # a dead server's state
-    with open(log, "w") as out:
+    with open(log_path, "w") as out:
         child = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
             args, stdout=out, stderr=out, stdin=subprocess.DEVNULL, start_new_session=True
         )
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if child.poll() is not None:
-            tail = log.read_text("utf-8", errors="replace").strip().splitlines()[-3:]
+            tail = log_path.read_text("utf-8", errors="replace").strip().splitlines()[-3:]
             raise LocalModelError(
                 "the background model server stopped while starting: "
                 + (" | ".join(tail) or f"exit code {child.returncode}")
@@ -193,27 +194,28 @@ def _spawn(local: LocalConfig, keep_alive: float, path: Path) -> ServerInfo:
     raise LocalModelError(f"the background model server did not answer in {START_TIMEOUT:.0f} s")
 
 
+def _live() -> list[tuple[Path, dict]]:
+    """The state files of this user's background servers that are still running."""
+    paths = sorted(folder().glob("*.json")) if folder().is_dir() else []
+    return [(path, state) for path in paths if (state := _read(path)) is not None]
+
+
 def running() -> list[dict]:
     """The live background servers of this user: pid, URL and idle seconds (no key)."""
-    out = []
-    for path in sorted(folder().glob("*.json")) if folder().is_dir() else []:
-        state = _read(path)
-        if state is not None:
-            idle = max(0.0, time.time() - path.stat().st_mtime)
-            out.append({"pid": state["pid"], "base_url": state["base_url"], "idle_s": idle,
-                        "keep_alive_s": state.get("keep_alive")})  # fmt: skip
-    return out
+    now = time.time()
+    return [
+        {"pid": st["pid"], "base_url": st["base_url"], "idle_s": max(0.0, now - p.stat().st_mtime)}
+        for p, st in _live()
+    ]
 
 
 def stop_all() -> list[int]:
     """End every background server of this user; returns their pids."""
     stopped = []
-    for path in sorted(folder().glob("*.json")) if folder().is_dir() else []:
-        state = _read(path)
-        if state is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(int(state["pid"]), signal.SIGTERM)
-                stopped.append(int(state["pid"]))
+    for _, state in _live():
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(state["pid"]), signal.SIGTERM)
+            stopped.append(int(state["pid"]))
     return stopped
 
 
