@@ -142,3 +142,31 @@ def test_not_a_database_fails_clearly(tmp_path):
     bogus.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(sqlite3.DatabaseError):
         ResponseCache(bogus)
+
+
+def test_a_lock_while_setting_up_is_waited_out_not_raised(tmp_path):
+    """Two processes opening one new cache can get "database is locked" at once (SQLite skips
+    its busy timeout when both escalate locks); setting up retries instead of failing a worker."""
+    from quotecheck.llm import cache as cache_mod
+
+    real = sqlite3.connect(tmp_path / "c.sqlite3", isolation_level=None)
+
+    class Contended:  # the real connection, locked for its first two statements
+        def __init__(self) -> None:
+            self.refused = 0
+
+        def execute(self, sql, *args):
+            if self.refused < 2:
+                self.refused += 1
+                raise sqlite3.OperationalError("database is locked")
+            return real.execute(sql, *args)
+
+        def executescript(self, sql):
+            return real.executescript(sql)
+
+    conn = Contended()
+    cache_mod._set_up(conn)
+    assert conn.refused == 2
+    assert real.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert real.execute("SELECT count(*) FROM responses").fetchone()[0] == 0
+    real.close()
