@@ -14,10 +14,10 @@ from quotecheck.evaluation.naive import (
     ground,
     naive_quotes,
 )
-from quotecheck.evaluation.polnear import GoldDoc
 from quotecheck.evaluation.scoring import CAP_WARNING, INVALID_WARNING, score_document
 from quotecheck.llm import Completion
 from quotecheck.schema import Usage
+from quotecheck.text import GoldDoc
 
 ARTICLE = (
     "The harbour board met on Monday.\n\n"

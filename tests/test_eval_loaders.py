@@ -16,8 +16,8 @@ from quotecheck.evaluation.factcheck_sets import (
     chunk,
     load_set,
 )
-from quotecheck.evaluation.polnear import load_gold
 from quotecheck.evaluation.runner import predict, read_predictions, score
+from quotecheck.text import load_gold
 
 TEXT = 'The council voted on Tuesday. "It passed easily," said Councillor Okafor.'
 

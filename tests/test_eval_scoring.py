@@ -9,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quotecheck.evaluation.matching import max_weight_matching
-from quotecheck.evaluation.polnear import GoldAttribution, GoldDoc
 from quotecheck.evaluation.scoring import (
     metrics,
     names_match,
@@ -19,6 +18,7 @@ from quotecheck.evaluation.scoring import (
     trimmed_chars,
 )
 from quotecheck.schema import Quote, QuoteReport, Span
+from quotecheck.text import GoldAttribution, GoldDoc
 
 TEXT = (
     'Ms. Alvarez said the bridge would reopen in May. "We are on schedule," she added. '
@@ -304,9 +304,9 @@ def test_matching_is_one_to_one_and_maximal(weights: list[list[float]]) -> None:
 def test_prediction_matching_gold_of_another_type_is_reported_apart() -> None:
     """A real quote that PolNeAR's mark heuristic typed "indirect" stays a false positive in
     the strict quote-view F1 but is left out of the *_ignoring_other_gold figures."""
-    from quotecheck.evaluation.polnear import GoldAttribution, GoldDoc
     from quotecheck.evaluation.scoring import metrics, score_document
     from quotecheck.schema import Quote, QuoteReport, QuoteType, Span
+    from quotecheck.text import GoldAttribution, GoldDoc
 
     text = "He said, ''We will build it,'' and left. “It is done,” she said."
     a = text.index("We will")

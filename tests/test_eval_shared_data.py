@@ -8,9 +8,9 @@ import pytest
 
 from quotecheck.evaluation.baselines import regex_quotes
 from quotecheck.evaluation.factcheck_sets import SETS, load_set
-from quotecheck.evaluation.polnear import GoldDoc, load_gold
 from quotecheck.evaluation.scoring import metrics, score_corpus
 from quotecheck.schema import Quote, QuoteReport, Span
+from quotecheck.text import GoldDoc, load_gold
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 DEV = DATA / "polnear" / "jsonl" / "dev.jsonl"

@@ -1,6 +1,7 @@
 """What every command shares: the one error-exit helper, the flag vocabulary (``--format``,
 ``--out``, ``--html``, ``--model``, ``--base-url``, ``--model-path``, ``--threads``,
-``--timeout``), and writing a rendered result. Imports only ``errors`` and ``llm``.
+``--timeout``, ``--tagger-corpus``), and writing a rendered result. Imports ``errors``,
+``llm`` and ``quotes``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import typer
 
 from quotecheck.errors import QuotecheckError
 from quotecheck.llm import KEEP_ALIVE_ENV, LLMConfig, LocalConfig, background_started
+from quotecheck.quotes import TAGGER_CORPUS_ENV
 
 #: seconds ``extract`` and ``check`` keep the embedded model loaded for the next command
 #: (``llm.daemon``); ``QUOTECHECK_KEEP_ALIVE`` overrides it, 0 turns it off
@@ -105,6 +107,34 @@ MANY_BASE_URLS = Annotated[
 ]
 
 
+TaggerCorpusOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--tagger-corpus",
+        help="Annotated corpus (PolNeAR JSONL) to learn reported speech from; trained once, "
+        f"then cached ({TAGGER_CORPUS_ENV}).",
+    ),
+]
+
+
+def use_tagger(corpus: Path | None) -> None:
+    """Mark reported speech with the tagger learned from ``corpus`` (or the corpus the
+    environment names): trained here, once, with a note on stderr, so that every worker the
+    command starts finds it in the cache."""
+    if corpus is not None:
+        os.environ[TAGGER_CORPUS_ENV] = str(Path(corpus).expanduser().resolve())
+    if not os.environ.get(TAGGER_CORPUS_ENV, "").strip():
+        return
+    from quotecheck.quotes import default_tagger, tagger_trained
+
+    if not tagger_trained():
+        typer.echo(
+            "training the attribution tagger once (a few minutes); later runs open it at once",
+            err=True,
+        )
+    default_tagger()
+
+
 def model_options(fn: F | None = None, *, many_endpoints: bool = False) -> Any:
     """Give a command the model options; it receives them as one ``config: LLMConfig``.
 
@@ -118,12 +148,13 @@ def model_options(fn: F | None = None, *, many_endpoints: bool = False) -> Any:
     params = [p for p in sig.parameters.values() if p.name not in ("config", "endpoints")]
     extra = [
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=ann)
-        for name, ann in options.items()
+        for name, ann in {**options, "tagger_corpus": TaggerCorpusOpt}.items()
     ]
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         chosen = {name: kwargs.pop(name, None) for name in options}
+        use_tagger(kwargs.pop("tagger_corpus", None))
         if not many_endpoints:
             return fn(*args, config=make_config(chosen), **kwargs)
         urls = list(dict.fromkeys(chosen.pop("base_url") or []))  # repeated URLs count once
@@ -134,6 +165,7 @@ def model_options(fn: F | None = None, *, many_endpoints: bool = False) -> Any:
     wrapper.__annotations__ = {
         **{p.name: p.annotation for p in params},
         **options,
+        "tagger_corpus": TaggerCorpusOpt,
     }
     return wrapper
 

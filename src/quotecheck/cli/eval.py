@@ -136,10 +136,11 @@ def quotes(
     config: LLMConfig,
 ) -> None:
     """Score quote extraction and attribution against gold, overall and per publisher."""
-    from quotecheck.evaluation import polnear, runner
+    from quotecheck.evaluation import runner
+    from quotecheck.text import load_gold
 
     views = [split_view] if split_view else ["quotes", "all"]
-    docs = polnear.load_gold(gold)[::every][:limit]
+    docs = load_gold(gold)[::every][:limit]
     if rescore is not None:
         predictions = runner.read_predictions(rescore)
         label = f"rescored {rescore.name}"

@@ -18,9 +18,9 @@ from pydantic import ValidationError
 from quotecheck.errors import FATAL_ERRORS, BadInput, ConfigError, QuotecheckError
 from quotecheck.evaluation.baselines import regex_quotes
 from quotecheck.evaluation.naive import DEFAULT_MAX_TOKENS, naive_quotes
-from quotecheck.evaluation.polnear import GoldDoc
 from quotecheck.evaluation.scoring import Scores, score_corpus
 from quotecheck.schema import QuoteReport
+from quotecheck.text import GoldDoc
 
 if TYPE_CHECKING:
     from quotecheck.llm import LLMConfig

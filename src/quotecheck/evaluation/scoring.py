@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
 from quotecheck.evaluation.matching import max_weight_matching
-from quotecheck.evaluation.polnear import GoldAttribution, GoldDoc, GoldSpan
 from quotecheck.schema import Quote, QuoteReport
+from quotecheck.text import GoldAttribution, GoldDoc, GoldSpan
 
 MATCH_THRESHOLD = 0.5
 QUOTE_TYPES = frozenset({"direct", "mixed"})

@@ -4,5 +4,21 @@ Other packages import from this face only.
 """
 
 from quotecheck.quotes.pipeline import STRATEGIES, extract_quotes, extract_quotes_async
+from quotecheck.quotes.tagger import (
+    TAGGER_CORPUS_ENV,
+    Tagger,
+    default_tagger,
+    load_tagger,
+    tagger_trained,
+)
 
-__all__ = ["STRATEGIES", "extract_quotes", "extract_quotes_async"]
+__all__ = [
+    "STRATEGIES",
+    "TAGGER_CORPUS_ENV",
+    "Tagger",
+    "default_tagger",
+    "extract_quotes",
+    "extract_quotes_async",
+    "load_tagger",
+    "tagger_trained",
+]

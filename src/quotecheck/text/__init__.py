@@ -1,10 +1,11 @@
 """Deterministic text work, never a model: input checks, pages (HTML to article text and
-metadata), spans and sentences, the lexicon, terms.
+metadata), spans and sentences, the lexicon, terms, annotated corpora.
 
 Other packages import from this face only.
 """
 
 from quotecheck.text import lexicon
+from quotecheck.text.corpus import GoldAttribution, GoldDoc, GoldSpan, iter_gold, load_gold
 from quotecheck.text.html import (
     Page,
     article_text,
@@ -49,6 +50,9 @@ from quotecheck.text.spans import (
 from quotecheck.text.terms import content_words, key_terms, missing_terms, stem, stems
 
 __all__ = [
+    "GoldAttribution",
+    "GoldDoc",
+    "GoldSpan",
     "HTML_SUFFIXES",
     "JSONL_SUFFIXES",
     "MAX_INPUT",
@@ -64,9 +68,11 @@ __all__ = [
     "decode",
     "decode_page",
     "find_quote_spans",
+    "iter_gold",
     "jsonl_lines",
     "key_terms",
     "lexicon",
+    "load_gold",
     "load_file",
     "locate",
     "looks_like_html",

@@ -1,4 +1,6 @@
-"""PolNeAR gold attributions, read from the JSONL form described in the data README.
+"""Annotated attribution corpora in PolNeAR's JSONL form (one article a line: ``doc_id``,
+``text`` and ``attributions`` with source, cue and content character spans): the gold of
+``quotecheck eval quotes`` and what the attribution tagger learns from.
 
 Only the primary annotation of each article is used, so every article counts once.
 Imports only ``errors``.
