@@ -125,3 +125,50 @@ def test_a_scare_quote_is_not_shown_the_headline_before_it() -> None:
     lo, _ = item_window(text, sents, q)
     assert lo >= text.index("The vote")  # the headline is another paragraph: not its speaker
     assert by_rule(text, sents, q) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "cue"),
+    [
+        (
+            "He has been harshly criticized for his climate policies.",
+            "He",
+            "has been harshly criticized",
+        ),
+        ("Mr. Ames was accused of using the funds for himself.", "Mr. Ames", "was accused of"),
+        (
+            "They have often been criticized for moving slowly.",
+            "They",
+            "have often been criticized",
+        ),
+        ("Asked about the vote, Lena Dahl shrugged and left the hall.", "Lena Dahl", "Asked about"),
+        ("The mayor seems unsure that the plan will pass.", "The mayor", "seems"),
+    ],
+)
+def test_a_cue_that_names_no_source_leaves_the_subject_unattributed(sentence, speaker, cue):
+    """Whoever gave the speaker (the model, the tagger), a passive cue with no agent, an
+    evidential or an unattributed question names no source: PolNeAR's convention."""
+    from quotecheck.quotes.assemble import build_report
+    from quotecheck.quotes.candidates import Item
+    from quotecheck.quotes.grounding import Grounded
+    from quotecheck.schema import Span
+    from quotecheck.text import sentences
+
+    sents = sentences(sentence)
+    s, c = sentence.index(speaker), sentence.index(cue)
+    g = Grounded(
+        Item("S1", "S", 0, len(sentence), 0),
+        speaker=Span(start=s, end=s + len(speaker), text=speaker),
+        cue=Span(start=c, end=c + len(cue), text=cue),
+    )
+    (quote,), _ = build_report(sentence, sents, [g])
+    assert quote.speaker_mention is None and quote.cue is not None and quote.cue.text == cue
+    assert quote.fragments and all(sentence[f.start : f.end] == f.text for f in quote.fragments)
+
+
+def test_was_quoted_as_saying_keeps_its_subject_as_the_speaker() -> None:
+    from quotecheck.text.lexicon import SOURCELESS_CUE
+
+    assert SOURCELESS_CUE.fullmatch("was quoted as saying") is None
+    assert SOURCELESS_CUE.fullmatch("was reported by") is None
+    assert SOURCELESS_CUE.fullmatch("said") is None

@@ -231,3 +231,18 @@ def test_learned_from_polnear_train_it_finds_reported_speech_on_dev(tmp_path, mo
             )
     assert matched / gold > 0.5
     assert matched / found > 0.6
+
+
+def test_models_tagger_trains_now_and_then_says_it_is_trained(corpus: Path) -> None:
+    from typer.testing import CliRunner
+
+    from quotecheck.cli import app
+
+    first = CliRunner().invoke(app, ["models", "tagger", str(corpus)])
+    assert first.exit_code == 0, first.output
+    path = tagger_mod.model_path(corpus)
+    assert f"{path}\ttrained in" in first.output and path.is_file()
+    again = CliRunner().invoke(app, ["models", "tagger", str(corpus)])
+    assert f"{path}\talready trained" in again.output
+    bad = CliRunner().invoke(app, ["models", "tagger", str(corpus.parent / "nope.jsonl")])
+    assert bad.exit_code == 2 and "not found" in bad.output

@@ -1,5 +1,6 @@
 """``quotecheck models``, ``doctor`` and ``serve-llm``: the embedded model, where it is, whether
-it answers, and serving it to other programs. Imports ``llm`` and ``cli.common``.
+it answers, and serving it to other programs; the attribution tagger's training. Imports
+``llm``, ``quotes`` and ``cli.common``.
 """
 
 from __future__ import annotations
@@ -64,6 +65,30 @@ def models_stop() -> None:
 
     pids = stop_background_servers()
     typer.echo(f"stopped {', '.join(map(str, pids))}" if pids else "none running")
+
+
+@models_app.command("tagger")
+@clean_errors
+def models_tagger(
+    corpus: Annotated[
+        Path, typer.Argument(help="Annotated corpus in PolNeAR's JSONL form, e.g. its train split.")
+    ],
+) -> None:
+    """Train the attribution tagger from a corpus now (else the first command that names it
+    with --tagger-corpus does), and print where it is kept."""
+    import time
+
+    from quotecheck.quotes import load_tagger, tagger_model_path
+
+    t0 = time.perf_counter()
+    path = tagger_model_path(corpus) if corpus.is_file() else None
+    fresh = path is None or not path.is_file()
+    if fresh:
+        typer.echo("training the attribution tagger (a few minutes)", err=True)
+    tagger = load_tagger(corpus)
+    took = f"trained in {time.perf_counter() - t0:.0f} s" if fresh else "already trained"
+    typer.echo(f"{tagger.path}\t{took}")
+    typer.echo(f"use it with --tagger-corpus {corpus} or QUOTECHECK_TAGGER_CORPUS={corpus}")
 
 
 @models_app.command("pull")

@@ -11,6 +11,7 @@ from quotecheck.quotes.tagger import (
     load_tagger,
     tagger_trained,
 )
+from quotecheck.quotes.tagger import model_path as tagger_model_path
 
 __all__ = [
     "STRATEGIES",
@@ -20,5 +21,6 @@ __all__ = [
     "extract_quotes",
     "extract_quotes_async",
     "load_tagger",
+    "tagger_model_path",
     "tagger_trained",
 ]

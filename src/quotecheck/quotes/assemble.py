@@ -17,7 +17,7 @@ from quotecheck.quotes.speakers import (
     has_proper_name,
 )
 from quotecheck.schema import Quote, QuoteType, Relay, Span, Speaker, SpeakerKind
-from quotecheck.text import Sentence, word_count
+from quotecheck.text import Sentence, lexicon, word_count
 
 _LEAD_IN = re.compile(r"\s*(?::\s*|,\s*)", re.I)  # "that" stays: PolNeAR content includes it
 # where a reported clause ends after its quoted words: a comma, semicolon, dash or bracket
@@ -145,6 +145,12 @@ def _repeats(fragments: list[Span], quotes: list[Quote]) -> bool:
     return False
 
 
+def _sourceless(g: Grounded) -> bool:
+    """A cue that names no source (``lexicon.SOURCELESS_CUE``), whoever stands near it: "He
+    has been harshly criticized for ...", "Asked about it, Dahl ..."."""
+    return g.cue is not None and lexicon.SOURCELESS_CUE.fullmatch(g.cue.text) is not None
+
+
 def build_report(
     text: str, sents: list[Sentence], grounded: list[Grounded]
 ) -> tuple[list[Quote], list[Speaker]]:
@@ -152,7 +158,10 @@ def build_report(
     for g in grounded:
         it = g.item
         if it.kind == "S":
-            if g.cue is None or (g.speaker is None and not g.content):
+            sourceless = _sourceless(g)
+            if sourceless:
+                g.speaker = None  # "He has been harshly criticized for ...": no one is named
+            if g.cue is None or (g.speaker is None and not g.content and not sourceless):
                 continue  # reported speech needs a reporting verb, and a source unless a rule
                 # found it sourceless ("is expected to", "reportedly")
         elif g.speaker is None and g.cue is None:

@@ -44,13 +44,20 @@ def _extent(g: Grounded, sents: list[Sentence]) -> tuple[int, int]:
 
 
 def _learned(
-    sents: list[Sentence], tagged: list[Tagged], taken: list[tuple[int, int]]
+    sents: list[Sentence],
+    tagged: list[Tagged],
+    taken: list[tuple[int, int]],
+    quoted: list[tuple[int, int]],
 ) -> list[Grounded]:
-    """The tagger's attributions as reported-speech items, except where a quotation the
-    rules or the model attribute already covers their content."""
+    """The tagger's attributions as reported-speech items, except where a quotation the rules
+    or the model attribute already covers their content, and except a source or cue inside
+    quotation marks: quoted words are never who said something or how, whatever they say."""
     out = []
     for t in tagged:
         if any(c.start < e and s < c.end for c in t.content for s, e in taken):
+            continue
+        said_by = (t.cue, t.source) if t.source is not None else (t.cue,)
+        if any(s < w.end and w.start < e for w in said_by for s, e in quoted):
             continue
         k = sentence_at(sents, t.cue.start)
         item = Item(f"T{len(out) + 1}", "S", sents[k].start, sents[k].end, k)
@@ -128,7 +135,7 @@ async def extract_quotes_async(
     run.base_url = llm.base_url if llm.endpoint_kind != "openai" else None
     if tagged:
         taken = [_extent(g, sents) for g in grounded if g.speaker is not None or g.cue is not None]
-        grounded += _learned(sents, tagged, taken)
+        grounded += _learned(sents, tagged, taken, quoted)
         grounded.sort(key=lambda g: g.item.start)
     report.quotes, report.speakers = build_report(text, sents, grounded)
     run.seconds = time.perf_counter() - t0

@@ -46,7 +46,7 @@ def train(
     docs: Iterable[tuple[str, Sequence[SpanTriple]]],
     path: Path,
     *,
-    c1: float = 0.05,
+    c1: float = 1.0,
     c2: float = 0.01,
     max_iterations: int = 150,
 ) -> int:

@@ -115,6 +115,19 @@ GROUP = re.compile(
     r"scientists|researchers|economists|observers|diplomats|both|others|many|some)\b",
     re.I,
 )
+#: cues that name no source, whoever stands before them (PolNeAR annotates these without one):
+#: the passive with no agent ("was accused of", "have often been criticized"; its subject is
+#: what is reported), evidentials ("seems", "appeared to"), "reportedly", and a question put by
+#: no one named ("Asked about the vote, ..."). "was quoted as saying" is not one: its subject
+#: is the speaker.
+SOURCELESS_CUE = re.compile(
+    r"(?:it\s+)?(?:is|are|was|were|be|been|being|(?:has|have|had|will|would)\s+(?:\w+ly\s+|"
+    r"often\s+|also\s+|long\s+|not\s+)?been)\s+(?:\w+ly\s+|often\s+|also\s+)?"
+    r"(?!\w+\s+as\s+saying)[a-z]+(?:ed|en|wn|lt|pt|ld)\b(?:\s+(?!by\b)[a-z]+){0,2}"
+    r"|(?:it\s+)?(?:seems|seemed|appears|appeared)(?:\s+to)?"
+    r"|(?:[Rr]eportedly|[Aa]llegedly|[Pp]urportedly|[Aa]pparently)"
+    r"|Asked(?:\s+(?:about|if|whether|why|how|what))?",
+)
 RELAY = re.compile(
     r"\b(?:was|were|is|are|being)\s+(?:reported|quoted|cited)\s+(?:as\s+saying\s+)?by\s+"
     r"(?P<a>[^,.;:“”\"]+)"
