@@ -246,3 +246,10 @@ def test_models_tagger_trains_now_and_then_says_it_is_trained(corpus: Path) -> N
     assert f"{path}\talready trained" in again.output
     bad = CliRunner().invoke(app, ["models", "tagger", str(corpus.parent / "nope.jsonl")])
     assert bad.exit_code == 2 and "not found" in bad.output
+
+
+def test_a_source_is_named_without_the_relative_clause_after_it() -> None:
+    text = "Ibrahim Sall, who leads the association, said it."
+    toks = tokens(text, 0, len(text))
+    assert tagger_mod._source(text, toks, 0, 7).text == "Ibrahim Sall"
+    assert tagger_mod._source(text, toks, 0, 2).text == "Ibrahim Sall"

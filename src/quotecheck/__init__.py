@@ -17,6 +17,7 @@ from quotecheck.llm import LLMConfig as LLMConfig
 from quotecheck.llm import LocalConfig as LocalConfig
 from quotecheck.quotes import extract_quotes as extract_quotes
 from quotecheck.quotes import extract_quotes_async as extract_quotes_async
+from quotecheck.quotes import load_tagger as load_tagger
 from quotecheck.schema import *  # noqa: F403 - the report schema is public as it stands
 from quotecheck.text import Page as Page
 from quotecheck.text import article_text as article_text
@@ -56,5 +57,5 @@ def __getattr__(name: str) -> Any:
 __all__ = sorted(
     {*errors.__all__, *schema.__all__, *_FACTCHECK, *_INGEST, *_OUTPUT}
     | {"LLM", "LLMConfig", "LocalConfig", "Page", "article_text", "read_page"}
-    | {"extract_quotes", "extract_quotes_async"}
+    | {"extract_quotes", "extract_quotes_async", "load_tagger"}
 )

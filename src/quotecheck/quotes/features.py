@@ -9,7 +9,7 @@ sentence and paragraph. Imports ``text`` only.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from quotecheck.text import Sentence, find_quote_spans, lexicon, paragraphs, sentences
 
@@ -38,17 +38,22 @@ def tokens(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return [m.span() for m in _TOKEN.finditer(text, lo, hi)]
 
 
-def _paragraph_features(
-    text: str, toks: list[tuple[int, int]], sents: list[Sentence], quoted: list[tuple[int, int]]
-) -> list[list[str]]:
-    words = [text[s:e] for s, e in toks]
-    low = [w.lower() for w in words]
-    sent_of = []
+def _sentence_of(toks: list[tuple[int, int]], sents: list[Sentence]) -> list[int]:
+    """The index (into ``sents``) of each token's sentence."""
+    out = []
     k = 0
     for s, _ in toks:
         while k + 1 < len(sents) and sents[k].end <= s:
             k += 1
-        sent_of.append(k)
+        out.append(k)
+    return out
+
+
+def _paragraph_features(
+    text: str, toks: list[tuple[int, int]], sent_of: list[int], quoted: list[tuple[int, int]]
+) -> list[list[str]]:
+    words = [text[s:e] for s, e in toks]
+    low = [w.lower() for w in words]
     inside = []
     q = 0
     for s, _ in toks:
@@ -141,15 +146,16 @@ def _lexicon_marks(text: str, toks: list[tuple[int, int]]) -> list[str]:
     return marks
 
 
-def sequences(text: str) -> Iterable[tuple[list[tuple[int, int]], list[list[str]]]]:
-    """One sequence a paragraph: its tokens and their features."""
+def sequences(text: str) -> Iterator[tuple[list[tuple[int, int]], list[int], list[list[str]]]]:
+    """One sequence a paragraph: its tokens, each token's sentence (an index into
+    ``sentences(text)``) and their features."""
     sents = sentences(text)
     quoted = [(q.start, q.end) for q in find_quote_spans(text)]
     for para in paragraphs(text):
         toks = tokens(text, para.start, para.end)
         if toks:
-            mine = [s for s in sents if para.start <= s.start < para.end]
-            yield toks, _paragraph_features(text, toks, mine or sents, quoted)
+            sent_of = _sentence_of(toks, sents)
+            yield toks, sent_of, _paragraph_features(text, toks, sent_of, quoted)
 
 
 def labels(toks: list[tuple[int, int]], attributions: Iterable[SpanTriple]) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 from quotecheck.errors import BadInput
 from quotecheck.quotes.features import FEATURES_VERSION, SpanTriple, labels, sequences
 from quotecheck.schema import Span
-from quotecheck.text import iter_gold, sentences
+from quotecheck.text import iter_gold
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ def train(
     trainer = pycrfsuite.Trainer(verbose=False)
     n = 0
     for text, atts in docs:
-        for toks, feats in sequences(text):
+        for toks, _, feats in sequences(text):
             trainer.append(feats, labels(toks, atts))
             n += 1
     trainer.set_params(
@@ -84,8 +85,22 @@ def _segments(labels: list[str]) -> list[tuple[str, int, int]]:
     return out
 
 
-def _span(text: str, toks: list[tuple[int, int]], a: int, b: int) -> Span:
+#: where a relative clause after a source starts: "Ibrahim Sall, who leads the association"
+_APPOSITION = re.compile(r",\s+(?:who|which|whose)\b")
+
+
+def _source(text: str, toks: list[tuple[int, int]], a: int, b: int) -> Span:
+    """A source span without a relative clause after it: the name an editor reads."""
     s, e = toks[a][0], toks[b - 1][1]
+    m = _APPOSITION.search(text, s, e)
+    return _span(text, toks, a, b) if m is None or m.start() == s else _cut(text, s, m.start())
+
+
+def _span(text: str, toks: list[tuple[int, int]], a: int, b: int) -> Span:
+    return _cut(text, toks[a][0], toks[b - 1][1])
+
+
+def _cut(text: str, s: int, e: int) -> Span:
     while e > s and text[e - 1] in ",;:.":
         e -= 1
     return Span(start=s, end=e, text=text[s:e])
@@ -102,7 +117,7 @@ class Tagger:
         self._tagger.open(str(path))
 
     def _likely_sources(
-        self, toks: list[tuple[int, int]], sent_of: dict[int, int], cue: int
+        self, toks: list[tuple[int, int]], sent_of: list[int], cue: int
     ) -> list[tuple[int, int]]:
         """Runs of the cue's sentence that the tagger thought a source more than ``SOURCE_P``
         likely, where its best path marked none."""
@@ -122,15 +137,8 @@ class Tagger:
     def tag(self, text: str) -> list[Tagged]:
         """Every attribution marked in ``text`` (see ``_group``)."""
         out: list[Tagged] = []
-        sents = sentences(text)
-        for toks, feats in sequences(text):
+        for toks, sent_of, feats in sequences(text):
             labels = self._tagger.tag(feats)
-            sent_of = []
-            k = 0
-            for s, _ in toks:
-                while k + 1 < len(sents) and sents[k].end <= s:
-                    k += 1
-                sent_of.append(k)
             for (a, b), src, content in _group(labels, sent_of, text, toks):
                 if src is None:
                     src = min(
@@ -141,7 +149,7 @@ class Tagger:
                 marg = [self._tagger.marginal(labels[i], i) for i in range(a, b)]
                 out.append(
                     Tagged(
-                        source=_span(text, toks, *src) if src else None,
+                        source=_source(text, toks, *src) if src else None,
                         cue=_span(text, toks, a, b),
                         content=tuple(_span(text, toks, x, y) for x, y in content),
                         confidence=sum(marg) / len(marg),
