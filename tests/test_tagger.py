@@ -148,10 +148,12 @@ def test_the_pipeline_asks_the_model_nothing_the_tagger_covers(corpus: Path, fak
     assert any(q.text == "Ticket prices were too high" for q in report.quotes)
     assert all(q.verbatim for q in report.quotes)
     assert fake_llm_env.requests == []  # every reported-speech sentence was the tagger's
+    assert report.run is not None and report.run.tagger == tagger_mod.model_path(corpus).name
     # without the tagger the sentence no rule settles goes to the model, as before
     fake_llm_env.responder = attribution_responder()
-    extract_quotes(text, tagger=None, strategy="item")
+    plain = extract_quotes(text, tagger=None, strategy="item")
     assert fake_llm_env.requests
+    assert plain.run is not None and plain.run.tagger is None
 
 
 def test_cli_option_trains_once_and_reports_the_taggers_attributions(
@@ -253,3 +255,47 @@ def test_a_source_is_named_without_the_relative_clause_after_it() -> None:
     toks = tokens(text, 0, len(text))
     assert tagger_mod._source(text, toks, 0, 7).text == "Ibrahim Sall"
     assert tagger_mod._source(text, toks, 0, 2).text == "Ibrahim Sall"
+
+
+@pytest.fixture(scope="module")
+def polnear_tagger(tmp_path_factory: pytest.TempPathFactory) -> tagger_mod.Tagger:
+    """A tagger learned from the first 60 articles of PolNeAR train (seconds to train)."""
+    from quotecheck.text import load_gold
+
+    train = shared_file("polnear", "jsonl", "train.jsonl")
+    docs = [
+        (d.text, [(a.source, a.cue, a.content) for a in d.attributions])
+        for d in load_gold(train, limit=60)
+    ]
+    path = tmp_path_factory.mktemp("tagger") / "small.crfsuite"
+    tagger_mod.train(docs, path)
+    return tagger_mod.Tagger(path)
+
+
+def test_with_the_tagger_the_project_articles_keep_their_attributions(
+    polnear_tagger, fake_llm_env
+) -> None:
+    """The example and the injection article (both written for the project) through the
+    pipeline with a PolNeAR tagger; the model is the fake server, which answers each question
+    from the passage's own words, so what is checked is what code decides."""
+    from quotecheck.text import find_quote_spans
+
+    fake_llm_env.responder = attribution_responder()
+    repo = Path(__file__).resolve().parents[1]
+    example = (repo / "examples" / "harbour-bridge.txt").read_text("utf-8")
+    report = extract_quotes(example, tagger=polnear_tagger, strategy="item")
+    by_text = {q.text: q for q in report.quotes}
+    label = next(q for t, q in by_text.items() if "bridge to nowhere" in t)
+    assert label.speaker_mention is not None and label.speaker_mention.text == "critics"
+    lind = next(q for t, q in by_text.items() if "dead end for modern shipping" in t)
+    assert "chief executive" not in lind.text
+    injected = (repo / "tests" / "fixtures" / "injection-article.txt").read_text("utf-8")
+    report = extract_quotes(injected, tagger=polnear_tagger, strategy="item")
+    quoted = [(s.start, s.end) for s in find_quote_spans(injected)]
+    assert report.quotes
+    for q in report.quotes:
+        assert "Crane" not in (q.speaker_name or "")
+        for span in (q.speaker_mention, q.cue):
+            if span is not None:
+                assert not any(a < span.end and span.start < b for a, b in quoted), span
+        assert all(injected[f.start : f.end] == f.text for f in q.fragments)

@@ -127,9 +127,16 @@ def doctor(
 ) -> None:
     """Which backend would be used and why, model and engine status, and a live probe."""
     from quotecheck.llm import diagnose
+    from quotecheck.quotes import default_tagger
 
     for line in diagnose(config, probe=probe):
         typer.echo(line)
+    tagger = default_tagger()  # opened (trained first, if need be) by --tagger-corpus already
+    typer.echo(
+        f"attribution tagger: {tagger.path}"
+        if tagger is not None
+        else "attribution tagger: none (--tagger-corpus or QUOTECHECK_TAGGER_CORPUS names one)"
+    )
 
 
 @clean_errors

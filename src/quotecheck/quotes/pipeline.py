@@ -106,6 +106,7 @@ async def extract_quotes_async(
         ]
     prompts = {n: render(n, marked_text="", ids=[])[1] for n in _PROMPTS[strategy]}
     run = RunInfo(model=llm.model, endpoint_kind=llm.endpoint_kind, prompts=prompts, chunks=0)
+    run.tagger = tagger.path.name if tagger is not None and indirect else None
     report.run = run
     if not items and not tagged:
         run.seconds = time.perf_counter() - t0

@@ -87,6 +87,11 @@ class RunInfo(BaseModel):
     dropped: int = Field(0, description="model answers that failed grounding and were dropped")
     chunks: int = 1
     seconds: float = 0.0
+    tagger: str | None = Field(
+        None,
+        description="quote reports: the attribution tagger that marked reported speech (its "
+        "model file: the corpus's hash and the feature version), or null when none was used",
+    )
     logprobs: bool | None = Field(
         None,
         description="fact-checks: True when verdict probabilities were read from the answer "
