@@ -47,6 +47,14 @@ def _no_background_model(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QUOTECHECK_KEEP_ALIVE", "0")
 
 
+@pytest.fixture(autouse=True)
+def _no_tagger_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test picks up a tagger from the developer's environment, and one that names a tagger
+    through the CLI (which sets the variable) leaves it unset behind it: an empty value is
+    none, and monkeypatch restores what was there."""
+    monkeypatch.setenv("QUOTECHECK_TAGGER_CORPUS", "")
+
+
 @pytest.fixture(scope="module")
 def vcr_config() -> dict:
     return {

@@ -5,6 +5,7 @@ sentences of the project's own; the PolNeAR test reads ../shared/data and skips 
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import sys
@@ -299,3 +300,22 @@ def test_with_the_tagger_the_project_articles_keep_their_attributions(
             if span is not None:
                 assert not any(a < span.end and span.start < b for a, b in quoted), span
         assert all(injected[f.start : f.end] == f.text for f in q.fragments)
+
+
+def test_doctor_names_the_tagger_in_use(corpus: Path, fake_llm_env) -> None:
+    from typer.testing import CliRunner
+
+    from quotecheck.cli import app
+
+    plain = CliRunner().invoke(app, ["doctor", "--no-probe"])
+    assert plain.exit_code == 0, plain.output
+    assert "attribution tagger: none" in plain.output
+    named = CliRunner().invoke(app, ["doctor", "--no-probe", "--tagger-corpus", str(corpus)])
+    assert named.exit_code == 0, named.output
+    assert f"attribution tagger: {tagger_mod.model_path(corpus)}" in named.output
+    assert os.environ[tagger_mod.TAGGER_CORPUS_ENV] == str(corpus.resolve())  # set for workers
+
+
+def test_no_test_inherits_a_tagger() -> None:
+    """The variable the doctor test set is gone again (conftest restores it)."""
+    assert os.environ.get(tagger_mod.TAGGER_CORPUS_ENV, "") == ""
