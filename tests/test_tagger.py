@@ -319,3 +319,14 @@ def test_doctor_names_the_tagger_in_use(corpus: Path, fake_llm_env) -> None:
 def test_no_test_inherits_a_tagger() -> None:
     """The variable the doctor test set is gone again (conftest restores it)."""
     assert os.environ.get(tagger_mod.TAGGER_CORPUS_ENV, "") == ""
+
+
+def test_a_huge_paragraph_is_read_in_bounded_pieces(corpus: Path) -> None:
+    from quotecheck.quotes.features import MAX_SEQUENCE, sequences
+
+    one = "Olek Varn said that the ferry would sail at dawn, and the crowd went home early "
+    text = one * 1500 + "."  # one sentence, one paragraph, about 25,000 tokens
+    lengths = [len(toks) for toks, _, _ in sequences(text)]
+    assert max(lengths) <= MAX_SEQUENCE and sum(lengths) > 20_000
+    found = load_tagger(corpus).tag(text)
+    assert all(text[s.start : s.end] == s.text for t in found for s in (t.cue, *t.content))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from quotecheck.text import Sentence, find_quote_spans, lexicon, paragraphs, sentences
+from quotecheck.text import find_quote_spans, lexicon, sentences
 
 #: bump when features or labels change: a model trained on other features is not reused
 FEATURES_VERSION = "2"
@@ -36,17 +36,6 @@ def _shape(w: str) -> str:
 
 def tokens(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return [m.span() for m in _TOKEN.finditer(text, lo, hi)]
-
-
-def _sentence_of(toks: list[tuple[int, int]], sents: list[Sentence]) -> list[int]:
-    """The index (into ``sents``) of each token's sentence."""
-    out = []
-    k = 0
-    for s, _ in toks:
-        while k + 1 < len(sents) and sents[k].end <= s:
-            k += 1
-        out.append(k)
-    return out
 
 
 def _paragraph_features(
@@ -146,16 +135,33 @@ def _lexicon_marks(text: str, toks: list[tuple[int, int]]) -> list[str]:
     return marks
 
 
+#: the longest sequence the tagger reads at once, in tokens: a longer paragraph is cut at
+#: sentence ends (a sentence longer than this, at this length), so that memory stays bounded
+MAX_SEQUENCE = 400
+
+
 def sequences(text: str) -> Iterator[tuple[list[tuple[int, int]], list[int], list[list[str]]]]:
-    """One sequence a paragraph: its tokens, each token's sentence (an index into
-    ``sentences(text)``) and their features."""
-    sents = sentences(text)
+    """One sequence a paragraph (or a piece of at most ``MAX_SEQUENCE`` tokens of one): its
+    tokens, each token's sentence (an index into ``sentences(text)``) and their features."""
     quoted = [(q.start, q.end) for q in find_quote_spans(text)]
-    for para in paragraphs(text):
-        toks = tokens(text, para.start, para.end)
-        if toks:
-            sent_of = _sentence_of(toks, sents)
+    toks: list[tuple[int, int]] = []
+    sent_of: list[int] = []
+    para = -1
+    for k, sent in enumerate(sentences(text)):
+        if toks and (sent.paragraph != para or len(toks) >= MAX_SEQUENCE):
             yield toks, sent_of, _paragraph_features(text, toks, sent_of, quoted)
+            toks, sent_of = [], []
+        para = sent.paragraph
+        words = tokens(text, sent.start, sent.end)
+        for i in range(0, len(words), MAX_SEQUENCE):
+            piece = words[i : i + MAX_SEQUENCE]
+            if toks and len(toks) + len(piece) > MAX_SEQUENCE:
+                yield toks, sent_of, _paragraph_features(text, toks, sent_of, quoted)
+                toks, sent_of = [], []
+            toks += piece
+            sent_of += [k] * len(piece)
+    if toks:
+        yield toks, sent_of, _paragraph_features(text, toks, sent_of, quoted)
 
 
 def labels(toks: list[tuple[int, int]], attributions: Iterable[SpanTriple]) -> list[str]:
