@@ -217,11 +217,12 @@ async def attribute_item(
     item: Item,
     quoted: Sequence[tuple[int, int]] = (),
     prev: Grounded | None = None,
+    learned: Grounded | None = None,
 ) -> ChunkResult:
     """One item: by rule when a rule settles it, else one short question (the ``item`` strategy).
     ``quoted`` are the article's quotation-mark spans: no speaker or cue comes from inside one;
     ``prev`` is the item before, which a continued quote takes its speaker from."""
-    ruled = by_rule(text, sents, item) or continued(text, sents, item, prev)
+    ruled = by_rule(text, sents, item) or continued(text, sents, item, prev) or learned
     if ruled is not None:
         return ChunkResult([ruled] + ([ruled.then] if ruled.then else []), Usage(), 0, 0)
     # at temperature 0 a second correction rarely changes a small model's answer

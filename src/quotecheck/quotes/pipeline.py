@@ -65,6 +65,32 @@ def _learned(
     return out
 
 
+def _quote_sources(
+    tagged: list[Tagged], items: list[Item], quoted: list[tuple[int, int]]
+) -> dict[str, Grounded]:
+    """Quotation items whose source and cue the tagger marked: an attribution whose content
+    holds most of the quoted words, its source and cue outside any quotation marks."""
+    out = {}
+    for it in items:
+        q = it.quote
+        if q is None:
+            continue
+        size = max(1, q.inner_end - q.inner_start)
+        for t in tagged:
+            if t.source is None:
+                continue
+            held = sum(
+                max(0, min(c.end, q.inner_end) - max(c.start, q.inner_start)) for c in t.content
+            )
+            outside = all(
+                not (s < w.end and w.start < e) for w in (t.cue, t.source) for s, e in quoted
+            )
+            if held * 2 >= size and outside:
+                out[it.id] = Grounded(it, speaker=t.source, cue=t.cue)
+                break
+    return out
+
+
 async def extract_quotes_async(
     text: str,
     *,
@@ -81,8 +107,9 @@ async def extract_quotes_async(
     ``article`` is what is known of the article (``quotecheck.read_page(html).meta``): the
     report carries it, and its ``source_sha256``, beside the hash of ``text``. With a
     ``tagger`` (``load_tagger``; by default the one ``QUOTECHECK_TAGGER_CORPUS`` names, if
-    any), reported speech is also marked by it, without a model call: one question at a
-    time (the embedded model) then asks only about the sentences it and the rules leave."""
+    any), attributions are also marked by it, without a model call: one question at a time
+    (the embedded model) then asks only about the quotations and sentences that neither a
+    rule nor the tagger settles."""
     check_text(text)
     t0 = time.perf_counter()
     llm = llm or LLM(config)
@@ -96,8 +123,9 @@ async def extract_quotes_async(
     strategy = _strategy(llm, strategy)
     if tagged and strategy == "item":
         # one question at a time: a rule's answer first (96-98 % speaker precision), then the
-        # tagger's, and the model only for the reported-speech sentences neither covers. A
-        # whole-article call keeps its items; the tagger adds what they leave.
+        # tagger's, and the model only for what neither settles (here: reported-speech
+        # sentences; quotations in ``_quote_sources``). A whole-article call keeps its items;
+        # the tagger adds what they leave.
         covered = {sentence_at(sents, t.cue.start) for t in tagged}
         items = [
             it
@@ -114,9 +142,11 @@ async def extract_quotes_async(
     quoted = [(q.start, q.end) for q in find_quote_spans(text)]
     if strategy == "item":
         results = []
+        by_tagger = _quote_sources(tagged, items, quoted)
         for it in items:
             prev = results[-1].grounded[-1] if results else None
-            results.append(await attribute_item(llm, text, sents, it, quoted, prev))
+            learned = by_tagger.get(it.id)
+            results.append(await attribute_item(llm, text, sents, it, quoted, prev, learned))
     else:
         max_chars = 9_000 if llm.endpoint_kind == "embedded" else 40_000
         results = [
