@@ -2,13 +2,16 @@
 tree and beside two slots, in one run.
 
     python scripts/bench_batch_model.py [--gold ../shared/data/polnear/jsonl/dev.jsonl]
-        [--every 4] [--limit 20] [--baseline-src PATH/TO/OLD/src] [--parallel 1 2] [--json OUT]
+        [--every 4] [--limit 20] [--baseline-src PATH/TO/OLD/src] [--parallel 1 2]
+        [--tagger-corpus ../shared/data/polnear/jsonl/train.jsonl] [--json OUT]
 
 Writes the chosen PolNeAR articles (primary annotation rows, the same subset as
 ``quotecheck eval quotes --every 4 --limit 20``) as text files into a temporary folder, then runs
 ``python -m quotecheck batch FOLDER -o OUT --no-cache --no-progress`` once per configuration, each
 in a fresh process: this tree with ``QUOTECHECK_PARALLEL`` slots and ``-j`` equal to it, for each
-``--parallel`` value, and the baseline tree (``PYTHONPATH``) with one slot. Reports wall seconds,
+``--parallel`` value, this tree with one slot and the attribution tagger learned from
+``--tagger-corpus`` (trained first, outside the timing, if it is not in the cache), and the
+baseline tree (``PYTHONPATH``) with one slot. Reports wall seconds,
 articles per minute, quotes, calls and tokens from the output records, and the process's peak
 RSS; and the machine's prompt and generation tokens/s from llama.cpp's own timings of one plain
 request, so figures from different machines can be compared.
@@ -44,9 +47,11 @@ def articles(gold: Path, every: int, limit: int) -> list[tuple[str, str]]:
     return [(r["doc_id"], r["text"]) for r in rows]
 
 
-def _env(src: Path | None, parallel: int) -> dict[str, str]:
+def _env(src: Path | None, parallel: int, tagger: Path | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "QUOTECHECK_"))}
     env["QUOTECHECK_PARALLEL"] = str(parallel)
+    if tagger is not None:
+        env["QUOTECHECK_TAGGER_CORPUS"] = str(tagger.resolve())
     env["QUOTECHECK_KEEP_ALIVE"] = "0"
     if src is not None:
         env["PYTHONPATH"] = str(src)
@@ -64,11 +69,13 @@ finally:
 """
 
 
-def run(folder: Path, out: Path, src: Path | None, parallel: int) -> dict:
+def run(
+    folder: Path, out: Path, src: Path | None, parallel: int, tagger: Path | None = None
+) -> dict:
     cmd = [sys.executable, "-c", WRAP, "batch", str(folder), "-o", str(out)]
     cmd += ["-j", str(parallel), "--no-cache", "--no-progress"]
     t0 = time.perf_counter()
-    done = subprocess.run(cmd, env=_env(src, parallel), capture_output=True, text=True)
+    done = subprocess.run(cmd, env=_env(src, parallel, tagger), capture_output=True, text=True)
     seconds = time.perf_counter() - t0
     peak = [line.split()[1] for line in done.stderr.splitlines() if line.startswith("PEAK_RSS")]
     if done.returncode not in (0, 1) or not out.is_file():  # 1: some articles failed
@@ -95,6 +102,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=20)
     ap.add_argument("--baseline-src", type=Path, help="the src/ folder of the tree to compare")
     ap.add_argument("--parallel", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--tagger-corpus", type=Path, help="also run with the tagger it trains")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     if not args.gold.is_file():
@@ -119,11 +127,24 @@ def main() -> None:
             result[f"this tree, {n} slot(s), -j {n}"] = run(
                 folder, Path(tmp) / f"now{n}.jsonl", None, n
             )
+        if args.tagger_corpus is not None:
+            subprocess.run(  # train (or open) the tagger before the clock starts
+                [sys.executable, "-m", "quotecheck", "models", "tagger", str(args.tagger_corpus)],
+                env=_env(None, 1),
+                check=True,
+            )
+            result["this tree, 1 slot, -j 1, tagger"] = run(
+                folder, Path(tmp) / "tagger.jsonl", None, 1, args.tagger_corpus
+            )
         if args.baseline_src is not None:
             base = run(folder, Path(tmp) / "base.jsonl", args.baseline_src, 1)
             result["baseline, 1 slot, -j 1"] = base
             now = result[f"this tree, {args.parallel[0]} slot(s), -j {args.parallel[0]}"]
             result["speedup"] = round(now["articles_per_min"] / base["articles_per_min"], 2)
+            tagged = result.get("this tree, 1 slot, -j 1, tagger")
+            if tagged is not None:
+                per_min = tagged["articles_per_min"] / base["articles_per_min"]
+                result["speedup with the tagger"] = round(per_min, 2)
     print(json.dumps(result, indent=2))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
