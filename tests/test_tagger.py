@@ -330,3 +330,17 @@ def test_a_huge_paragraph_is_read_in_bounded_pieces(corpus: Path) -> None:
     assert max(lengths) <= MAX_SEQUENCE and sum(lengths) > 20_000
     found = load_tagger(corpus).tag(text)
     assert all(text[s.start : s.end] == s.text for t in found for s in (t.cue, *t.content))
+
+
+def test_one_tagger_shared_by_threads_gives_each_text_its_own_answer(corpus: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    tg = load_tagger(corpus)
+    texts = [
+        f"{name} said that the timetable would change next week.\n\nThe ferry left at noon."
+        for name in NAMES
+    ]
+    alone = [tg.tag(t) for t in texts]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(tg.tag, texts * 4))
+    assert together == alone * 4

@@ -15,6 +15,7 @@ import hashlib
 import logging
 import os
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,6 +116,9 @@ class Tagger:
         self.path = path
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(path))
+        # marginals read the sequence tagged last: one thread at a time (the default tagger
+        # is shared by every call of a process, threads from ``run_sync`` included)
+        self._lock = threading.Lock()
 
     def _likely_sources(
         self, toks: list[tuple[int, int]], sent_of: list[int], cue: int
@@ -138,23 +142,32 @@ class Tagger:
         """Every attribution marked in ``text`` (see ``_group``)."""
         out: list[Tagged] = []
         for toks, sent_of, feats in sequences(text):
-            labels = self._tagger.tag(feats)
-            for (a, b), src, content in _group(labels, sent_of, text, toks):
-                if src is None:
-                    src = min(
-                        self._likely_sources(toks, sent_of, a),
-                        key=lambda r: abs(r[0] - a),
-                        default=None,
-                    )
-                marg = [self._tagger.marginal(labels[i], i) for i in range(a, b)]
-                out.append(
-                    Tagged(
-                        source=_source(text, toks, *src) if src else None,
-                        cue=_span(text, toks, a, b),
-                        content=tuple(_span(text, toks, x, y) for x, y in content),
-                        confidence=sum(marg) / len(marg),
-                    )
+            with self._lock:
+                out += self._paragraph(text, toks, sent_of, feats)
+        return out
+
+    def _paragraph(
+        self, text: str, toks: list[tuple[int, int]], sent_of: list[int], feats: list[list[str]]
+    ) -> list[Tagged]:
+        """One sequence's attributions; the caller holds the lock."""
+        labels = self._tagger.tag(feats)
+        out: list[Tagged] = []
+        for (a, b), src, content in _group(labels, sent_of, text, toks):
+            if src is None:
+                src = min(
+                    self._likely_sources(toks, sent_of, a),
+                    key=lambda r: abs(r[0] - a),
+                    default=None,
                 )
+            marg = [self._tagger.marginal(labels[i], i) for i in range(a, b)]
+            out.append(
+                Tagged(
+                    source=_source(text, toks, *src) if src else None,
+                    cue=_span(text, toks, a, b),
+                    content=tuple(_span(text, toks, x, y) for x, y in content),
+                    confidence=sum(marg) / len(marg),
+                )
+            )
         return out
 
 
