@@ -344,3 +344,41 @@ def test_one_tagger_shared_by_threads_gives_each_text_its_own_answer(corpus: Pat
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(tg.tag, texts * 4))
     assert together == alone * 4
+
+
+class _FixedTagger:
+    """Marks what it is given: the pipeline's wiring tested apart from what a CRF learns."""
+
+    def __init__(self, text: str, source: str, cue: str, content: str) -> None:
+        from quotecheck.schema import Span
+
+        def span(words: str) -> Span:
+            at = text.index(words)
+            return Span(start=at, end=at + len(words), text=words)
+
+        self.path = Path("fixed.crfsuite")
+        self.found = [tagger_mod.Tagged(span(source), span(cue), (span(content),), 0.9)]
+
+    def tag(self, text: str) -> list[tagger_mod.Tagged]:
+        return self.found
+
+
+def test_a_quotation_the_rules_leave_takes_the_taggers_source(fake_llm_env) -> None:
+    text = (
+        "The harbour master, in a long interview on Monday, and again at a hearing, "
+        "insisted that “the pier will open in June, whatever the weather does.”\n\n"
+        "The ferry left at noon."
+    )
+    fixed = _FixedTagger(
+        text, "The harbour master", "insisted", "that “the pier will open in June, whatever"
+    )
+    for indirect in (True, False):
+        report = extract_quotes(text, tagger=fixed, strategy="item", indirect=indirect)
+        assert fake_llm_env.requests == []  # the quotation was settled without the model
+        (quote,) = report.quotes
+        assert quote.speaker_mention is not None
+        assert quote.speaker_mention.text == "The harbour master"
+        assert quote.cue is not None and quote.cue.text == "insisted"
+        assert report.run is not None and report.run.tagger == "fixed.crfsuite"
+    bare = extract_quotes(text, tagger=None, strategy="item", indirect=False)
+    assert fake_llm_env.requests and bare.run is not None and bare.run.tagger is None

@@ -116,7 +116,7 @@ async def extract_quotes_async(
     items, sents = find_items(text, indirect=indirect)
     if tagger == "env":
         tagger = default_tagger()
-    tagged = tagger.tag(text) if tagger is not None and indirect else []
+    tagged = tagger.tag(text) if tagger is not None else []
     report = QuoteReport(
         article_id=article_id, text_sha256=text_sha256(text), text_length=len(text), article=article
     )
@@ -134,9 +134,9 @@ async def extract_quotes_async(
         ]
     prompts = {n: render(n, marked_text="", ids=[])[1] for n in _PROMPTS[strategy]}
     run = RunInfo(model=llm.model, endpoint_kind=llm.endpoint_kind, prompts=prompts, chunks=0)
-    run.tagger = tagger.path.name if tagger is not None and indirect else None
+    run.tagger = tagger.path.name if tagger is not None else None
     report.run = run
-    if not items and not tagged:
+    if not items and not (tagged and indirect):
         run.seconds = time.perf_counter() - t0
         return report
     quoted = [(q.start, q.end) for q in find_quote_spans(text)]
@@ -164,7 +164,7 @@ async def extract_quotes_async(
         run.chunks += 1
     run.model = llm.model
     run.base_url = llm.base_url if llm.endpoint_kind != "openai" else None
-    if tagged:
+    if tagged and indirect:  # quotes only: the tagger settled quotations, it adds nothing
         taken = [_extent(g, sents) for g in grounded if g.speaker is not None or g.cue is not None]
         grounded += _learned(sents, tagged, taken, quoted)
         grounded.sort(key=lambda g: g.item.start)
