@@ -164,3 +164,24 @@ def test_factcheck_scores_every_system_on_the_same_items(tmp_path: Path, fake_ll
     for name in ("verifier", "verifier, no code checks", "today's verifier"):
         assert rescored[name]["balanced_accuracy"] == out[name]["balanced_accuracy"], name
         assert rescored[name]["output_tokens_per_item"] == out[name]["output_tokens_per_item"]
+    # --recheck measures the code checks again from the set's items, keeping the model's answers:
+    # a record whose checks were saved wrong (or by older code) gets today's back
+    lines = [json.loads(line) for line in saved.read_text("utf-8").splitlines()]
+    stale = [r | {"features": r["features"] | {"number_mismatch@E": 0.0}} for r in lines]
+    saved.write_text("".join(json.dumps(r) + "\n" for r in stale), "utf-8")
+    rechecked = tmp_path / "rechecked.jsonl"
+    args = ["factcheck", "--set", "wice", "--data", str(tmp_path / "fc"), "--rescore", str(saved)]
+    again = CliRunner().invoke(
+        eval_app, [*args, "--recheck", "--predictions-out", str(rechecked), "--json"]
+    )
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["systems"]["verifier"]["balanced_accuracy"] == 1.0
+    for before, after in zip(
+        lines, map(json.loads, rechecked.read_text("utf-8").splitlines()), strict=True
+    ):
+        assert after["features"] == before["features"]  # the model's m_* kept, the checks redone
+    assert other["features"]["number_mismatch@E"] > 0
+    # records of items the set does not hold are refused, not scored
+    saved.write_text(saved.read_text("utf-8").replace('"other-number"', '"elsewhere"'), "utf-8")
+    foreign = CliRunner().invoke(eval_app, [*args, "--recheck"])
+    assert foreign.exit_code != 0 and "elsewhere" in foreign.output

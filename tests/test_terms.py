@@ -3,7 +3,7 @@ evidence mentioning it."""
 
 from __future__ import annotations
 
-from quotecheck.text.terms import key_terms, missing_terms
+from quotecheck.text.terms import key_terms, missing_terms, spelled_numbers
 
 
 def test_key_terms_are_numbers_and_names_not_sentence_openers():
@@ -25,3 +25,14 @@ def test_discourse_openers_list_marks_plurals_and_decimals_are_not_new_terms() -
     evidence = ["The PhD students priced it at 12.5 euros; the Board agreed."]
     claim = "2) The PhDs set 12.50 euros. However, the Board agreed. Furthermore, it sold."
     assert missing_terms(claim, evidence) == []
+
+
+def test_spoken_prices_and_decimals_in_transcripts_count() -> None:
+    meeting = ["so the cost should stay under twelve Euro fifty .", "say nine point five per cent"]
+    assert missing_terms("The cost must stay under 12.50 Euros.", meeting) == []
+    assert missing_terms("They put margins at 9.5 per cent.", meeting) == []
+    assert missing_terms("The cost must stay under 12.40 Euros.", meeting) == ["12.4"]
+    # two numbers in a row that are not one price stay two numbers
+    assert spelled_numbers("between two and three, then twelve . fifty") == {"2", "3", "12", "50"}
+    assert spelled_numbers("twelve euros and fifty cents") == {"12", "50", "12.5"}
+    assert spelled_numbers("three dollars five") == {"3", "5", "3.05"}

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from quotecheck.cli.common import JsonAliasOpt, clean_errors, json_alias, model_options
+from quotecheck.errors import BadInput
 from quotecheck.llm import LLMConfig
 
 eval_app = typer.Typer(
@@ -241,6 +242,14 @@ def factcheck(
         Path | None,
         typer.Option(help="score saved --predictions-out records under today's calibration"),
     ] = None,
+    recheck: Annotated[
+        bool,
+        typer.Option(
+            "--recheck",
+            help="with --rescore: measure the code checks again by today's code (the saved "
+            "model answers are kept; the items are read from --data)",
+        ),
+    ] = False,
     *,
     config: LLMConfig,
 ) -> None:
@@ -251,6 +260,14 @@ def factcheck(
     errors: list[str] = []
     if rescore is not None:
         records = [json.loads(line) for line in rescore.read_text("utf-8").splitlines() if line]
+        if recheck:
+            by_id = {i.id: i for i in factcheck_sets.load_set(set_name, data, split="all")}
+            lost = [r["id"] for r in records if r.get("id") not in by_id]
+            if lost:
+                raise BadInput(f"{len(lost)} records name items {set_name} lacks, e.g. {lost[0]}")
+            records = [fe.rechecked(r, by_id[r["id"]]) for r in records]
+            if predictions_out is not None:
+                predictions_out.write_text("\n".join(fe.prediction_lines(records)) + "\n", "utf-8")
         gold, runs = fe.rescore(records)
         top = Counter(gold).most_common(1)[0][0] if gold else "supported"
         rows = {"majority": fe.summary(gold, [top] * len(gold))}

@@ -237,6 +237,18 @@ def _cost(seconds: float, usage: Usage) -> dict[str, float]:
     }
 
 
+def rechecked(record: dict, item: ClaimItem) -> dict:
+    """``record`` with its code-check features measured again by today's code; the model's
+    saved answers (``m_*``) are kept, so changing a check needs no model call to measure."""
+    from quotecheck.factcheck import code_features, plain_passages
+
+    if "features" not in record:
+        return record
+    model = {k: v for k, v in record["features"].items() if k.startswith("m_")}
+    passages = [p.text for p in plain_passages(list(item.passages))]
+    return record | {"features": model | code_features(item.claim, passages)}
+
+
 def rescore(records: Sequence[dict]) -> tuple[list[str], dict[str, Run]]:
     """The systems' answers again from saved records (``prediction_lines``) under the
     calibration in code now: after a re-fit, no model call is needed to see its figures."""

@@ -22,7 +22,13 @@ from quotecheck.factcheck.evidence import (
     split_sentences,
     tokenize,
 )
-from quotecheck.factcheck.scoring import Signals, claim_signals, contradicted, with_derived
+from quotecheck.factcheck.scoring import (
+    Signals,
+    claim_signals,
+    code_features,
+    contradicted,
+    with_derived,
+)
 from quotecheck.factcheck.transcripts import Transcript, load_transcripts, parse_transcript
 from quotecheck.factcheck.verify import (
     decide,
@@ -37,6 +43,7 @@ __all__ = [
     "Calibration",
     "Signals",
     "claim_signals",
+    "code_features",
     "contradicted",
     "decide",
     "split_sentences",

@@ -66,8 +66,7 @@ class Signals:
         out = {"m_sup": _logit(best.p_yes if best else 0.0)}
         if self.prior is not None:
             out["m_null"] = _logit(self.prior)
-        out |= {f"{k}@E": min(c.value, CLIP) for k, c in self.shown.items()}
-        return with_derived(out | {f"{k}@D": min(c.value, CLIP) for k, c in self.document.items()})
+        return with_derived(out | _as_features(self.shown, self.document))
 
     def contradictions(self) -> list[Check]:
         return [self.shown[k] for k in CONTRADICTIONS if self.shown[k].value > 0]
@@ -118,11 +117,34 @@ async def claim_signals(
         choice = await llm.achoose(messages(claim, NULL_EVIDENCE), OPTIONS, prompt_id=PROMPT_ID)
         usage.add(choice.usage)
         p0 = choice.probs["yes"]
-    shown_idx = sorted({i for s in scored for i in range(s.window.first, s.window.last + 1)})
+    shown, document = code_checks(claim, us, [s.window for s in scored])
+    return Signals(us, scored, p0, shown, document, usage, from_logprobs)
+
+
+def code_checks(
+    claim: str, us: Sequence[Unit], shown_windows: Sequence[Window]
+) -> tuple[dict[str, Check], dict[str, Check]]:
+    """The code checks between ``claim`` and the windows shown to the model, and the whole
+    evidence ``us`` (no model here)."""
+    shown_idx = sorted({i for w in shown_windows for i in range(w.first, w.last + 1)})
     shown = _checks(claim, [us[i] for i in shown_idx])
     document = _checks(claim, us)
     document["novel_content_worst_part"] = _worst_part(claim, Evidence(us))
-    return Signals(us, scored, p0, shown, document, usage, from_logprobs)
+    return shown, document
+
+
+def code_features(claim: str, passages: Sequence[str]) -> dict[str, float]:
+    """The code-check features ``claim_signals`` would give (the same windows, found the same
+    way), without asking the model: to re-score saved model answers under today's checks."""
+    claim = " ".join(claim.split())
+    us = units(passages)
+    shown, document = code_checks(claim, us, [w for w, _ in rank(claim, windows(us))])
+    return _as_features(shown, document)
+
+
+def _as_features(shown: dict[str, Check], document: dict[str, Check]) -> dict[str, float]:
+    out = {f"{k}@E": min(c.value, CLIP) for k, c in shown.items()}
+    return out | {f"{k}@D": min(c.value, CLIP) for k, c in document.items()}
 
 
 _CLAUSE = re.compile(

@@ -47,7 +47,14 @@ from quotecheck.text.spans import (
     sentences,
     word_count,
 )
-from quotecheck.text.terms import content_words, key_terms, missing_terms, stem, stems
+from quotecheck.text.terms import (
+    content_words,
+    key_terms,
+    missing_terms,
+    spelled_numbers,
+    stem,
+    stems,
+)
 
 __all__ = [
     "GoldAttribution",
@@ -78,6 +85,7 @@ __all__ = [
     "looks_like_html",
     "merge_meta",
     "missing_terms",
+    "spelled_numbers",
     "page_of",
     "paragraphs",
     "plain_text",

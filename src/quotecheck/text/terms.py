@@ -92,25 +92,37 @@ def _acronyms(text: str) -> set[str]:
     return out
 
 
-_SPELLED = re.compile(
-    rf"\b(?:{'|'.join(NUMBER_WORD)})(?:[\s-]+(?:{'|'.join([*NUMBER_WORD, *NUMBER_SCALE])}))*\b",
-    re.I,
-)
+_NUMBER_WORDS = "|".join([*NUMBER_WORD, *NUMBER_SCALE])
+_SPELLED = re.compile(rf"\b(?:{'|'.join(NUMBER_WORD)})(?:[\s-]+(?:{_NUMBER_WORDS}))*\b", re.I)
+#: what joins the two parts of a spoken decimal or price: "twelve point five", "twelve dot
+#: fifty", "twelve euro fifty", "twelve euros and fifty cents" (transcripts say prices so)
+_JOIN = re.compile(r"\s*(?:point|dot|(?:euros?|dollars?|pounds?|quid|bucks?)(?:\s+and)?)\s+", re.I)
+_MONEY = re.compile(r"\s*(?:euros?|dollars?|pounds?|quid|bucks?)", re.I)
 
 
-def _spelled_numbers(text: str) -> set[str]:
-    """Numbers written out ("twenty five", "three hundred"), as digits: transcripts spell them."""
+def _spelled_value(words: str) -> int:
+    total = current = 0
+    for word in re.split(r"[\s-]+", words.lower()):
+        if word in NUMBER_WORD:
+            current += NUMBER_WORD[word]
+        elif word in NUMBER_SCALE:
+            total += max(current, 1) * NUMBER_SCALE[word]
+            current = 0
+    return total + current
+
+
+def spelled_numbers(text: str) -> set[str]:
+    """Numbers written out, as ``_number`` writes digits: "twenty five" and "twenty-five" are
+    "25", "three hundred" "300"; spoken decimals and prices ("twelve point five", "twelve
+    euro fifty", "twelve dot fifty euros") are "12.5" too. Transcripts spell numbers so."""
     out = set()
-    for m in _SPELLED.finditer(text):
-        total = current = 0
-        for word in re.split(r"[\s-]+", m.group().lower()):
-            if word in NUMBER_WORD:
-                current += NUMBER_WORD[word]
-            elif word in NUMBER_SCALE:
-                total += max(current, 1) * NUMBER_SCALE[word]
-                current = 0
-        out.add(str(total + current))
-    return out
+    found = [(m.start(), m.end(), _spelled_value(m.group())) for m in _SPELLED.finditer(text)]
+    for (_s0, e0, v0), (s1, _, v1) in zip(found, found[1:], strict=False):
+        joint = _JOIN.match(text, e0, s1) if s1 - e0 <= 24 else None
+        if joint and joint.end() == s1 and 0 < v1 < 100:
+            decimals = f"{v1:02d}" if _MONEY.match(joint.group()) else str(v1)
+            out.add(_number(f"{v0}.{decimals}"))
+    return out | {str(v) for _, _, v in found}
 
 
 def missing_terms(claim: str, evidence: Iterable[str]) -> list[str]:
@@ -119,6 +131,6 @@ def missing_terms(claim: str, evidence: Iterable[str]) -> list[str]:
     for text in evidence:
         found |= {_term(m.group()) for m in _TERM.finditer(text)}
         found |= {_number(n.group()) for n in NUMBER.finditer(text)}
-        found |= _acronyms(text) | _spelled_numbers(text)
+        found |= _acronyms(text) | spelled_numbers(text)
     missing = {t for t in key_terms(claim) - found if not (t.endswith("s") and t[:-1] in found)}
     return sorted(missing, key=lambda t: claim.lower().find(t))
