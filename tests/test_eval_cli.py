@@ -180,6 +180,10 @@ def test_factcheck_scores_every_system_on_the_same_items(tmp_path: Path, fake_ll
         lines, map(json.loads, rechecked.read_text("utf-8").splitlines()), strict=True
     ):
         assert after["features"] == before["features"]  # the model's m_* kept, the checks redone
+        assert (
+            after["verifier"]["rescored"]
+            and after["verifier"]["label"] == before["verifier"]["label"]
+        )
     assert other["features"]["number_mismatch@E"] > 0
     # records of items the set does not hold are refused, not scored
     saved.write_text(saved.read_text("utf-8").replace('"other-number"', '"elsewhere"'), "utf-8")

@@ -266,9 +266,10 @@ def factcheck(
             if lost:
                 raise BadInput(f"{len(lost)} records name items {set_name} lacks, e.g. {lost[0]}")
             records = [fe.rechecked(r, by_id[r["id"]]) for r in records]
-            if predictions_out is not None:
-                predictions_out.write_text("\n".join(fe.prediction_lines(records)) + "\n", "utf-8")
         gold, runs = fe.rescore(records)
+        if predictions_out is not None:
+            lines = fe.prediction_lines(fe.relabelled(records, runs))
+            predictions_out.write_text("\n".join(lines) + "\n", "utf-8")
         top = Counter(gold).most_common(1)[0][0] if gold else "supported"
         rows = {"majority": fe.summary(gold, [top] * len(gold))}
         rows |= _fact_rows(fe, gold, runs)

@@ -277,6 +277,25 @@ def rescore(records: Sequence[dict]) -> tuple[list[str], dict[str, Run]]:
     return gold, runs
 
 
+def relabelled(records: Sequence[dict], runs: dict[str, Run]) -> list[dict]:
+    """``records`` with each scored system's label and probability as ``rescore`` gave them
+    (marked ``rescored``); an explanation written for a label the claim no longer has is dropped."""
+    out = [dict(r) for r in records]
+    for name in SYSTEMS:
+        run = runs[name]
+        for n, label, p in zip(run.index, run.labels, run.probs, strict=True):
+            saved = out[n].get(name)
+            if not isinstance(saved, dict):
+                continue
+            kept = (
+                saved
+                if saved.get("label") == label
+                else {k: v for k, v in saved.items() if k != "explanation"}
+            )
+            out[n][name] = kept | {"label": label, "probability": round(p, 4), "rescored": True}
+    return out
+
+
 def prediction_lines(records: Sequence[dict]) -> list[str]:
     """One JSON line per item: gold, features and each system's verdict (to re-fit or study)."""
     return [json.dumps(r, ensure_ascii=False) for r in records]
