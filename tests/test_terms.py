@@ -36,3 +36,22 @@ def test_spoken_prices_and_decimals_in_transcripts_count() -> None:
     assert spelled_numbers("between two and three, then twelve . fifty") == {"2", "3", "12", "50"}
     assert spelled_numbers("twelve euros and fifty cents") == {"12", "50", "12.5"}
     assert spelled_numbers("three dollars five") == {"3", "5", "3.05"}
+
+
+def test_a_name_written_another_way_is_not_missing_but_another_name_is() -> None:
+    qa = ["Q: Has the USA listed the group? A: No. Q: Has the U.K.? A: No, nor has Britain."]
+    assert missing_terms("The United States and the UK have not listed it.", qa) == []
+    assert missing_terms("American and British officials have not listed it.", qa) == []
+    assert missing_terms("France has not listed it.", qa) == ["france"]
+    # a title before a name the evidence gives is not a missing name; another first name is
+    assert missing_terms("President Trump left Walter Reed.", ["Trump left Walter Reed."]) == []
+    assert missing_terms("Jane Smith left.", ["Mary Smith left."]) == ["jane"]
+    assert missing_terms("Russian President Vladimir Putin gave it.", ["Kim got a car."]) == [
+        "russian",
+        "president",
+        "vladimir",
+        "putin",
+    ]
+    # an acronym is not found in a lower-case word that spells it
+    assert missing_terms("The US said so.", ["They told us so."]) == ["us"]
+    assert missing_terms("The US said so.", ["The U.S. said so."]) == []

@@ -144,6 +144,25 @@ HONORIFICS = ("mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "pres
               "minister", "sir")  # fmt: skip
 HONORIFIC_PREFIX = re.compile(rf"^(?:{'|'.join(HONORIFICS)})\.?\s+", re.I)
 
+#: names of one place or body written several ways in news copy ("the U.S.", "the United
+#: States", "America", "American officials"): a claim using one is not short of a name when the
+#: evidence uses another. Written for the project; a multi-word form counts when all its words are
+NAME_ALIASES = (
+    ("us", "usa", "united states", "america", "american", "americans"),
+    ("uk", "united kingdom", "britain", "british"),
+    ("eu", "european union"),
+    ("un", "united nations"),
+    ("ussr", "soviet union", "soviet"),
+)
+
+#: titles written before a name ("President Trump", "Vice President Mike Pence"): with the name
+#: itself in the evidence, the title is not a missing name
+NAME_TITLES = frozenset(
+    "president vice prime minister senator sen representative rep governor gov mayor secretary "
+    "chancellor king queen prince princess general gen judge justice chief ambassador speaker "
+    "leader dr mr mrs ms prof sir pope former premier".split()
+)
+
 # -- titles and sentence ends (newspaper style) -----------------------------------------------
 #: small words a title-case title may keep in lower case (“Meet the Press”)
 TITLE_MINOR_WORDS = {

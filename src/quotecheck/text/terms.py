@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 
 from quotecheck.text.lexicon import (
+    NAME_ALIASES,
+    NAME_TITLES,
     NUMBER,
     NUMBER_SCALE,
     NUMBER_WORD,
@@ -53,8 +55,13 @@ _SENTENCE_OPENER = (".", "!", "?", ":", '"', "“", "(")
 _LIST_MARK = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+")
 
 
+_DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\.?")
+
+
 def _term(word: str) -> str:
-    return re.sub(r"[’']s$", "", word.lower())
+    """A word as the name checks compare it: lower case, no possessive, "U.S." as "us"."""
+    word = re.sub(r"[’']s$", "", word.lower())
+    return word.replace(".", "") if _DOTTED.fullmatch(word) else word
 
 
 def key_terms(claim: str) -> set[str]:
@@ -125,12 +132,40 @@ def spelled_numbers(text: str) -> set[str]:
     return out | {str(v) for _, _, v in found}
 
 
+def _aliases(named: set[str]) -> set[str]:
+    """The words of every way of writing a name ``named`` holds in some form (``NAME_ALIASES``)."""
+    out: set[str] = set()
+    for group in NAME_ALIASES:
+        if any(set(form.split()) <= named for form in group):
+            out |= {w for form in group for w in form.split()}
+    return out
+
+
 def missing_terms(claim: str, evidence: Iterable[str]) -> list[str]:
-    """Key terms of the claim that no evidence text contains, in claim order."""
+    """Key terms of the claim that no evidence text contains, in claim order.
+
+    A name is there in any of its usual forms: "U.S." as "US", "the United States" as "the
+    U.S." or "America" (``NAME_ALIASES``), and a title before a name the evidence gives is not
+    missing ("President Trump" against "Trump"; but "Jane Smith" against "Mary Smith" still
+    lacks "Jane")."""
     found: set[str] = set()
+    named: set[str] = set()  # capitalised words and acronyms: a pronoun "us" names nothing
     for text in evidence:
-        found |= {_term(m.group()) for m in _TERM.finditer(text)}
+        for m in _TERM.finditer(text):
+            found.add(_term(m.group()))
+            if m.group()[:1].isupper():
+                named.add(_term(m.group()))
         found |= {_number(n.group()) for n in NUMBER.finditer(text)}
-        found |= _acronyms(text) | spelled_numbers(text)
+        acronyms = _acronyms(text)
+        found |= acronyms | spelled_numbers(text)
+        named |= acronyms
+    found |= _aliases(named)
+    for run in _NAME_RUN.finditer(_LIST_MARK.sub("", claim)):
+        words = [_term(w) for w in _TERM.findall(run.group())]
+        if words and words[-1] in named:
+            found |= {w for w in words if w in NAME_TITLES}
+    # an acronym of the claim ("US", "WHO") is not found in a lower-case word ("us", "who")
+    acronyms = {_term(w) for w in _TERM.findall(claim) if w.isupper() and len(w) > 1} - named
     missing = {t for t in key_terms(claim) - found if not (t.endswith("s") and t[:-1] in found)}
+    missing |= acronyms & key_terms(claim)
     return sorted(missing, key=lambda t: claim.lower().find(t))
