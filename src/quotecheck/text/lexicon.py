@@ -157,10 +157,9 @@ NAME_ALIASES = (
 
 #: titles written before a name ("President Trump", "Vice President Mike Pence"): with the name
 #: itself in the evidence, the title is not a missing name
-NAME_TITLES = frozenset(
-    "president vice prime minister senator sen representative rep governor gov mayor secretary "
-    "chancellor king queen prince princess general gen judge justice chief ambassador speaker "
-    "leader dr mr mrs ms prof sir pope former premier".split()
+NAME_TITLES = frozenset(HONORIFICS) | frozenset(
+    "vice prime senator representative governor mayor secretary chancellor king queen prince "
+    "princess general judge justice chief ambassador speaker leader pope former premier".split()
 )
 
 # -- titles and sentence ends (newspaper style) -----------------------------------------------
