@@ -2,8 +2,8 @@
 names and numbers, which the evidence must mention before code lets a claim count as supported.
 
 Kept apart from retrieval because both the retriever's gate and the verifier's last check
-use it, and because the rules (spelled-out numbers, acronyms, plurals) grow with experience.
-Deterministic; imports only the lexicon.
+use it, and because the rules (spelled-out numbers, acronyms, plurals, other spellings of a
+name) grow with experience. Deterministic; imports only the lexicon.
 """
 
 from __future__ import annotations
@@ -166,6 +166,7 @@ def missing_terms(claim: str, evidence: Iterable[str]) -> list[str]:
             found |= {w for w in words if w in NAME_TITLES}
     # an acronym of the claim ("US", "WHO") is not found in a lower-case word ("us", "who")
     acronyms = {_term(w) for w in _TERM.findall(claim) if w.isupper() and len(w) > 1} - named
-    missing = {t for t in key_terms(claim) - found if not (t.endswith("s") and t[:-1] in found)}
-    missing |= acronyms & key_terms(claim)
+    keys = key_terms(claim)
+    missing = {t for t in keys - found if not (t.endswith("s") and t[:-1] in found)}
+    missing |= acronyms & keys
     return sorted(missing, key=lambda t: claim.lower().find(t))
