@@ -86,7 +86,12 @@ def kept_alive(config: LLMConfig) -> LLMConfig:
 
 
 def background_note(config: LLMConfig) -> None:
-    """Say so on stderr when this command left the model loaded in the background."""
+    """At the end of a one-article command: start the warm worker that takes the next one
+    (``cli.warm``) while the model is kept loaded, and say so on stderr when this command left
+    the model loaded in the background."""
+    from quotecheck.cli.warm import start
+
+    worker = start(config.local.keep_alive)
     for pid in background_started():
         typer.echo(
             f"the embedded model stays loaded for {config.local.keep_alive:.0f} s of idleness "
@@ -94,6 +99,8 @@ def background_note(config: LLMConfig) -> None:
             "it, QUOTECHECK_KEEP_ALIVE=0 turns this off",
             err=True,
         )
+    if worker is not None:
+        typer.echo(f"a warm worker (pid {worker}) takes the next `extract` or `check`", err=True)
 
 
 #: ``--base-url`` for commands that can spread work over several endpoints

@@ -60,10 +60,11 @@ def models_path() -> None:
 @models_app.command("stop")
 @clean_errors
 def models_stop() -> None:
-    """End the embedded model servers that ``extract`` and ``check`` left loaded."""
+    """End the embedded model servers and warm workers that ``extract`` and ``check`` left."""
+    from quotecheck.cli.warm import stop_all
     from quotecheck.llm import stop_background_servers
 
-    pids = stop_background_servers()
+    pids = stop_all() + stop_background_servers()
     typer.echo(f"stopped {', '.join(map(str, pids))}" if pids else "none running")
 
 
@@ -137,6 +138,14 @@ def doctor(
         if tagger is not None
         else "attribution tagger: none (--tagger-corpus or QUOTECHECK_TAGGER_CORPUS names one)"
     )
+    from quotecheck.cli.warm import fingerprint, running
+
+    workers = [
+        f"pid {w['pid']}, {w['jobs']} jobs" + (" (this installation)" if w["fingerprint"] ==
+        fingerprint() else "")
+        for w in running()
+    ]  # fmt: skip
+    typer.echo(f"warm workers: {'; '.join(workers) or 'none running'}")
 
 
 @clean_errors
