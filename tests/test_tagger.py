@@ -382,3 +382,43 @@ def test_a_quotation_the_rules_leave_takes_the_taggers_source(fake_llm_env) -> N
         assert report.run is not None and report.run.tagger == "fixed.crfsuite"
     bare = extract_quotes(text, tagger=None, strategy="item", indirect=False)
     assert fake_llm_env.requests and bare.run is not None and bare.run.tagger is None
+
+
+def test_a_sentence_the_best_path_leaves_is_read_again_from_the_marginals(
+    polnear_tagger: tagger_mod.Tagger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the best path marks no cue in a sentence but the tagger thought one likely, the
+    marginals give a fallback attribution, marked unsure: more of dev's attributions found,
+    spans verbatim, each unsure one in a sentence without a sure cue."""
+    from quotecheck.evaluation.scoring import overlap_f1, trimmed_chars
+    from quotecheck.text import load_gold, sentence_at, sentences
+
+    dev = load_gold(shared_file("polnear", "jsonl", "dev.jsonl"), limit=20)
+
+    def matched(tags: list[tagger_mod.Tagged], d) -> int:  # type: ignore[no-untyped-def]
+        spans = [trimmed_chars(d.text, [(c.start, c.end) for c in t.content]) for t in tags]
+        return sum(
+            any(overlap_f1(trimmed_chars(d.text, a.content), s) >= 0.5 for s in spans)
+            for a in d.attributions
+        )
+
+    with_reread = without = unsure = 0
+    for d in dev:
+        tags = polnear_tagger.tag(d.text)
+        sents = sentences(d.text)
+        sure = {sentence_at(sents, t.cue.start) for t in tags if t.sure}
+        for t in tags:
+            for s in (t.cue, *t.content, *([t.source] if t.source else [])):
+                assert d.text[s.start : s.end] == s.text
+            assert t.cue.text.strip()  # a colon cue keeps its colon; no cue is empty
+            if not t.sure:
+                unsure += 1
+                assert sentence_at(sents, t.cue.start) not in sure
+        with_reread += matched(tags, d)
+        with monkeypatch.context() as m:
+            m.setattr(tagger_mod, "CUE_P", 1.01)  # no token is that likely: no re-read
+            plain = polnear_tagger.tag(d.text)
+        assert all(t.sure for t in plain)
+        without += matched(plain, d)
+    assert unsure > 0
+    assert with_reread > without

@@ -77,7 +77,7 @@ def _quote_sources(
             continue
         size = max(1, q.inner_end - q.inner_start)
         for t in tagged:
-            if t.source is None:
+            if t.source is None or not t.sure:
                 continue
             held = sum(
                 max(0, min(c.end, q.inner_end) - max(c.start, q.inner_start)) for c in t.content
@@ -126,7 +126,7 @@ async def extract_quotes_async(
         # tagger's, and the model only for what neither settles (here: reported-speech
         # sentences; quotations in ``_quote_sources``). A whole-article call keeps its items;
         # the tagger adds what they leave.
-        covered = {sentence_at(sents, t.cue.start) for t in tagged}
+        covered = {sentence_at(sents, t.cue.start) for t in tagged if t.sure}
         items = [
             it
             for it in items
