@@ -110,6 +110,9 @@ def test_the_client_prints_what_the_worker_wrote_and_falls_back_when_it_cannot(
     (job,) = worker.got
     assert job["argv"] == ["extract", "a.txt", "--format", "json"]
     assert job["cwd"] == os.getcwd()
+    # a state file left by a killed worker whose pid another process took: not a worker
+    (where / f"{warm.fingerprint()}.json").write_text(json.dumps({"pid": os.getpid(), "jobs": 0}))
+    assert warm.running() == [] and warm.stop_all() == []
     path.unlink()
     _OneReply(path, b'{"stdout": "half')  # the worker stopped mid-job: the job runs here
     assert warm.delegate(["extract", "a.txt"]) is None

@@ -181,14 +181,27 @@ def start(keep_alive: float) -> int | None:
     return child.pid
 
 
+def _is_worker(pid: int) -> bool:
+    """True when ``pid`` runs: a worker, where ``/proc`` can say (a state file a killed worker
+    left must not make ``stop_all`` signal whatever process took its pid)."""
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    try:
+        return b"quotecheck.cli.worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True  # no /proc here: the live pid is all there is to go on
+
+
 def running() -> list[dict]:
     """This user's live workers: pid, fingerprint and jobs served."""
     where, found = folder(), []
     for state in sorted(where.glob("*.json")) if private(where) else []:
         with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
             info = json.loads(state.read_text("utf-8"))
-            os.kill(int(info["pid"]), 0)
-            found.append(info)
+            if _is_worker(int(info["pid"])):
+                found.append(info)
     return found
 
 
