@@ -211,3 +211,44 @@ def test_a_first_extract_leaves_a_worker_that_serves_the_next(
     while sock.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not sock.exists()  # the worker removed its socket as it ended
+
+
+def test_a_check_runs_in_the_worker_with_the_same_verdicts(home: Path, tmp_path: Path) -> None:
+    """``check`` (claims against evidence, quotes against a transcript) handed to a worker gives
+    the report a fresh process gives; the model answers are the recorded ones for the seed."""
+    from cassette_replay import FACTCHECK_CASSETTE
+    from quotecheck.schema import FactCheckReport
+    from test_factcheck_e2e import _article, _inputs
+
+    text = _article()  # skips without the shared seed article
+    article = tmp_path / "seed.txt"
+    article.write_text(text, "utf-8")
+    evidence, transcript, _ = _inputs(tmp_path, text)
+    server = FakeOpenAIServer(models=(EMBEDDED_MODEL_NAME,)).start()
+    server.raw_responder = CassetteResponder(FACTCHECK_CASSETTE)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "QUOTECHECK_"))}
+    env.update(model_env(server, EMBEDDED_MODEL_NAME, timeout=30))
+    env.update({"QUOTECHECK_HOME": str(home), "QUOTECHECK_KEEP_ALIVE": "60"})
+    env.update({"QUOTECHECK_TAGGER_CORPUS": "", "QUOTECHECK_CACHE": str(home / "responses")})
+    args = [sys.executable, "-m", "quotecheck", "check", str(article), "-e", str(evidence)]
+    args += ["-t", str(transcript)]
+    try:
+        first = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+        assert first.returncode == 0, first.stderr
+        (info,) = _wait_for_worker(env)
+        assert info["jobs"] == 0
+        second = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+        assert second.returncode == 0, second.stderr
+        (info,) = _wait_for_worker(env)
+        assert info["jobs"] == 1
+        a = FactCheckReport.model_validate_json(first.stdout)
+        b = FactCheckReport.model_validate_json(second.stdout)
+        assert [c.verdict.label for c in b.claims] == [c.verdict.label for c in a.claims]
+        assert b.quotes == a.quotes and a.claims
+        assert server.raw_responder.missed == []
+    finally:
+        subprocess.run(
+            [sys.executable, "-m", "quotecheck", "models", "stop"],
+            env=env, capture_output=True, check=False,
+        )  # fmt: skip
+        server.stop()
