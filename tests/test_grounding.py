@@ -80,6 +80,19 @@ def test_invented_speaker_rejected() -> None:
     assert len(g.problems) == 1
 
 
+def test_words_that_name_no_one_are_sent_back_not_kept() -> None:
+    from quotecheck.quotes.speakers import could_be_speaker
+
+    (g,) = grounded(QUOTE, {"Q1": ("Monday", "said")})  # in the text, but no one
+    assert g.speaker is None and len(g.problems) == 1 and "names no one" in g.problems[0]
+    (g,) = grounded(QUOTE, {"Q1": ("said", "said")})
+    assert g.speaker is None and g.problems
+    for no_one in ("Tuesday", "Said", "their check by", "words for the", "on Monday"):
+        assert not could_be_speaker(no_one), no_one
+    for someone in ("May", "Theresa May", "he", "who", "Mr. Said", "Mulgrew.", "the data"):
+        assert could_be_speaker(someone), someone
+
+
 def test_speaker_inside_the_quote_is_not_grounded() -> None:
     text = "“Nobody asked the mayor about the new taxes,” a resident said."
     (g,) = grounded(text, {"Q1": ("the mayor", "said")})

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ConfigDict
 
 from quotecheck.quotes.candidates import Item
-from quotecheck.quotes.speakers import is_pronoun
+from quotecheck.quotes.speakers import could_be_speaker, is_pronoun
 from quotecheck.schema import Span
 from quotecheck.text import Sentence, locate
 from quotecheck.text.lexicon import CUE_WORDS
@@ -110,6 +110,12 @@ def ground(
             g.problems.append(
                 f"{item.id}: speaker {ans.speaker!r} is not in the text around {item.id}; "
                 "copy the words exactly or use null"
+            )
+        elif not could_be_speaker(g.speaker.text):
+            g.speaker = None
+            g.problems.append(
+                f"{item.id}: {ans.speaker!r} names no one (a date, a reporting verb or a broken "
+                "phrase); give the words that name the speaker, or null"
             )
     if ans.cue and ans.cue.strip().lower() not in {"null", "none"}:
         s_lo, s_hi = window or _window(sents, item.sentence, 0, 1)

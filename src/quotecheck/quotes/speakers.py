@@ -13,19 +13,38 @@ from dataclasses import dataclass, field
 from quotecheck.schema import CueKind, Span, SpeakerKind
 from quotecheck.text.lexicon import (
     ANONYMITY_REASON,
+    DATE_WORDS,
     DETERMINERS,
     GROUP,
     HONORIFIC_PREFIX,
     MEDIA,
+    NOT_SPEAKER_END,
     ORG,
     PRONOUNS,
     RELAY,
+    REPORTING_VERBS,
     ROLE,
 )
+
+_REPORTING_WORD = re.compile(rf"(?:{REPORTING_VERBS})", re.I)
+#: date words that are never a name ("May", "June", "April" and "August" can be)
+_DATE_ONLY = frozenset(DATE_WORDS) - {"may", "june", "april", "august"}
 
 
 def is_pronoun(mention: str) -> bool:
     return mention.strip().lower() in PRONOUNS
+
+
+def could_be_speaker(mention: str) -> bool:
+    """False for words that name no one, whoever proposed them: a run ending in a preposition
+    or article ("their check by"), or nothing but date and reporting words ("Tuesday",
+    "Said")."""
+    words = [w.strip(".") for w in re.findall(r"[\w'’.-]+", mention.lower())]
+    words = [w for w in words if w]
+    if not words or words[-1] in NOT_SPEAKER_END:
+        return False
+    content = [w for w in words if w not in NOT_SPEAKER_END]  # "on Monday": still a date
+    return not all(w in _DATE_ONLY or _REPORTING_WORD.fullmatch(w) for w in content)
 
 
 def has_proper_name(mention: str) -> bool:

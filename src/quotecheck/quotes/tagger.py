@@ -22,6 +22,7 @@ from pathlib import Path
 
 from quotecheck.errors import BadInput
 from quotecheck.quotes.features import FEATURES_VERSION, SpanTriple, labels, sequences
+from quotecheck.quotes.speakers import could_be_speaker
 from quotecheck.schema import Span
 from quotecheck.text import iter_gold
 
@@ -101,11 +102,13 @@ def _segments(labels: list[str]) -> list[tuple[str, int, int]]:
 _APPOSITION = re.compile(r",\s+(?:who|which|whose)\b")
 
 
-def _source(text: str, toks: list[tuple[int, int]], a: int, b: int) -> Span:
-    """A source span without a relative clause after it: the name an editor reads."""
+def _source(text: str, toks: list[tuple[int, int]], a: int, b: int) -> Span | None:
+    """A source span without a relative clause after it: the name an editor reads; None where
+    the run names no one (``speakers.could_be_speaker``)."""
     s, e = toks[a][0], toks[b - 1][1]
     m = _APPOSITION.search(text, s, e)
-    return _span(text, toks, a, b) if m is None or m.start() == s else _cut(text, s, m.start())
+    span = _span(text, toks, a, b) if m is None or m.start() == s else _cut(text, s, m.start())
+    return span if could_be_speaker(span.text) else None
 
 
 def _span(text: str, toks: list[tuple[int, int]], a: int, b: int) -> Span:

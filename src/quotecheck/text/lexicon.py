@@ -294,6 +294,13 @@ STOPWORDS = frozenset(
     while during up out very only own same both each few again further once""".split()
 )
 
+#: words a speaker's name never ends with: a source span ending so ("their check by", "words
+#: for future debate moderators" cut short) is a misread, not a speaker
+NOT_SPEAKER_END = frozenset(
+    """by from for with to of in on at about as into onto over under than and or but nor the a
+    an""".split()
+)
+
 #: capitalised words that open sentences and are never names
 SENTENCE_OPENERS = frozenset(
     """however furthermore moreover still meanwhile additionally overall finally yet thus
