@@ -140,11 +140,11 @@ def doctor(
     )
     from quotecheck.cli.warm import fingerprint, running
 
+    mine = fingerprint()
     workers = [
-        f"pid {w['pid']}, {w['jobs']} jobs" + (" (this installation)" if w["fingerprint"] ==
-        fingerprint() else "")
+        f"pid {w['pid']}, {w['jobs']} jobs" + (" (this installation)" * (w["fingerprint"] == mine))
         for w in running()
-    ]  # fmt: skip
+    ]
     typer.echo(f"warm workers: {'; '.join(workers) or 'none running'}")
 
 

@@ -137,8 +137,9 @@ class Tagger:
     def _likely_sources(
         self, toks: list[tuple[int, int]], sent_of: list[int], cue: int, bar: float = SOURCE_P
     ) -> list[tuple[int, int]]:
-        """Runs of the cue's sentence that the tagger thought a source more than ``SOURCE_P``
-        likely, where its best path marked none."""
+        """Runs of the cue's sentence that the tagger thought a source more than ``bar`` likely
+        (``SOURCE_P``, or ``UNSURE_SOURCE_P`` in a re-read sentence), where its best path marked
+        none."""
         runs: list[tuple[int, int]] = []
         for i in range(len(toks)):
             if sent_of[i] != sent_of[cue]:
@@ -159,9 +160,13 @@ class Tagger:
         ``SOURCE_P``, content more likely than nothing), else nothing. Also the sentences
         re-read."""
         labels, reread = list(labels), set()
+        by_sentence: dict[int, list[int]] = {}
+        for i, k in enumerate(sent_of):
+            by_sentence.setdefault(k, []).append(i)
         with_cue = {sent_of[i] for i, lab in enumerate(labels) if lab.endswith("CUE")}
-        for k in sorted(set(sent_of) - with_cue):
-            idx = [i for i, s in enumerate(sent_of) if s == k]
+        for k, idx in by_sentence.items():
+            if k in with_cue:
+                continue
             p = {i: {kind: self._p(kind, i) for kind in _KINDS} for i in idx}
             if max(p[i]["CUE"] for i in idx) < CUE_P:
                 continue
