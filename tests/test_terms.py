@@ -55,3 +55,35 @@ def test_a_name_written_another_way_is_not_missing_but_another_name_is() -> None
     # an acronym is not found in a lower-case word that spells it
     assert missing_terms("The US said so.", ["They told us so."]) == ["us"]
     assert missing_terms("The US said so.", ["The U.S. said so."]) == []
+
+
+def test_shorter_and_other_forms_of_a_name_and_rounded_figures_are_not_missing() -> None:
+    # a first name the evidence never replaces; a company ending; a people for its country
+    assert missing_terms("US President Donald Trump left.", ["Mr Trump left the US."]) == []
+    assert missing_terms("Jane Smith left.", ["Ms Mary Smith left.", "Smith said."]) == ["jane"]
+    assert missing_terms("Sightway is owned by Two Sigma Investments.", ["Two Sigma"]) == [
+        "sightway"
+    ]
+    assert missing_terms("Two Sigma Partners owns it.", ["Sigma owns it."]) == ["two", "partners"]
+    assert missing_terms("The Indian and Nigerian governments agreed.", ["India, Nigeria"]) == []
+    assert missing_terms("Chinese and Japanese firms.", ["China and Japan"]) == []
+    assert missing_terms("India and Japan agreed.", ["Indian and Japanese officials"]) == []
+    assert missing_terms("The Ian Fund paid.", ["Indians paid."]) == ["ian", "fund"]
+    # a rounded figure, not another figure, and never another year
+    evidence = ["The population was 45.1 million in 1960; today it is 206 million."]
+    assert missing_terms("It had 45 million people, now over 200 million.", evidence) == []
+    assert missing_terms("It had 46 million people, now 300 million.", evidence) == ["46", "300"]
+    assert missing_terms("In 1961 it had 25 people.", ["In 1960 it had 26.2 people."]) == [
+        "1961", "25"
+    ]  # fmt: skip
+    assert missing_terms("They were 30.", ["They were 29."]) == ["30"]
+    assert missing_terms("Even so, it rose 3.1.2 percent.", ["it rose 3.1 percent"]) == ["3.1.2"]
+
+
+def test_headline_capitals_and_titles_opening_a_sentence_are_not_names() -> None:
+    evidence = ["Q: Did activists start the fires? A: No, police said; the FBI agreed."]
+    assert missing_terms("Police: Political Activists Didn’t Cause Oregon’s Fires", evidence) == []
+    assert missing_terms("Police Say Activists Caused 12 Fires In The US", evidence) == ["12", "us"]
+    assert missing_terms("Vice president Pence said so.", ["Pence said so."]) == []
+    assert missing_terms("U.S. President Donald Trump left.", ["President Trump left."]) == []
+    assert missing_terms("Democratic nominee Biden.", ["the Democrat Biden"]) == []

@@ -306,5 +306,17 @@ SENTENCE_OPENERS = frozenset(
     """however furthermore moreover still meanwhile additionally overall finally yet thus
     therefore instead later earlier today yesterday tomorrow now first second third lastly
     instead nevertheless nonetheless although though despite because while whereas besides
-    again already ultimately eventually currently recently previously subsequently""".split()
+    again already ultimately eventually currently recently previously subsequently even unless
+    until perhaps maybe indeed actually every many several""".split()
 )
+
+#: last words of a company's name that news copy often leaves out ("Two Sigma Investments" is
+#: "Two Sigma"): a claim's name is not short of a word when the evidence gives the rest of it
+ORG_SUFFIXES = frozenset(
+    "inc corp corporation co company companies ltd llc plc group holdings investments partners "
+    "capital international".split()
+)
+#: endings that make a people or language of a place ("Nigeria"/"Nigerian", "India"/"Indian",
+#: "Israel"/"Israeli", "Japan"/"Japanese", "China"/"Chinese") or an adjective of a name
+#: ("Democrat"/"Democratic", "Islam"/"Islamic"): one name for the names check
+DEMONYM_ENDINGS = ("ian", "an", "n", "ese", "i", "ish", "ic")

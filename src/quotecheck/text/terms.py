@@ -9,14 +9,17 @@ name) grow with experience. Deterministic; imports only the lexicon.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from quotecheck.text.lexicon import (
+    DEMONYM_ENDINGS,
     NAME_ALIASES,
     NAME_TITLES,
     NUMBER,
     NUMBER_SCALE,
     NUMBER_WORD,
+    ORG_SUFFIXES,
     SENTENCE_OPENERS,
     STOPWORDS,
 )
@@ -56,6 +59,7 @@ _LIST_MARK = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+")
 
 
 _DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\.?")
+_YEAR = re.compile(r"1[6-9]\d\d|20\d\d")
 
 
 def _term(word: str) -> str:
@@ -65,19 +69,40 @@ def _term(word: str) -> str:
 
 
 def key_terms(claim: str) -> set[str]:
-    """The claim's numbers and names: capitalised words, except function words opening a
-    sentence ("The", "During")."""
+    """The claim's numbers and names: capitalised words, except function words and titles opening
+    a sentence ("The", "During", "Vice"); in a Title Case headline, only acronyms."""
     claim = _LIST_MARK.sub("", claim)
     terms = {_number(n.group()) for n in NUMBER.finditer(claim)}
+    headline = title_case(claim)
     for i, m in enumerate(_TERM.finditer(claim)):
         word = m.group()
-        if not word[:1].isupper() or word == "I":
+        if not word[:1].isupper() or word == "I" or (headline and not word.isupper()):
             continue
         opener = i == 0 or claim[: m.start()].rstrip().endswith(_SENTENCE_OPENER)
-        if opener and (word.lower() in STOPWORDS or word.lower() in SENTENCE_OPENERS):
+        low = word.lower()
+        if opener and (low in STOPWORDS or low in SENTENCE_OPENERS or low in NAME_TITLES):
             continue
         terms.add(_term(word))
     return terms
+
+
+def title_case(text: str) -> bool:
+    """A headline's Title Case ("Police: Activists Didn't Cause Oregon's Wildfires"), where a
+    capital says nothing of a name: nearly all the longer words after the first are capitalised,
+    or most are and so is a function word inside the sentence ("Quit The French Team Over")."""
+    found = list(_TERM.finditer(text))[1:]
+    words = [m.group() for m in found if len(m.group()) > 3 and not m.group().isupper()]
+    if len(words) < 3:
+        return False
+    share = sum(w[:1].isupper() for w in words) / len(words)
+    small = any(
+        m.group()[:1].isupper()
+        and m.group().lower() in STOPWORDS
+        and m.group() != "I"
+        and not text[: m.start()].rstrip().endswith(_SENTENCE_OPENER)
+        for m in found
+    )
+    return share >= 0.85 and len(words) >= 4 or share >= 0.6 and small
 
 
 def _number(digits: str) -> str:
@@ -86,7 +111,8 @@ def _number(digits: str) -> str:
     return n.rstrip("0").rstrip(".") if "." in n else n
 
 
-_NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'’-]*)+")
+_NAME_WORD = r"(?:(?:[A-Z]\.)+[A-Z]?\.?|[A-Z][\w'’-]*)"  # "U.S." and "S." stay in the name
+_NAME_RUN = re.compile(rf"{_NAME_WORD}(?:\s+(?:of\s+|and\s+)?{_NAME_WORD})+")
 
 
 def _acronyms(text: str) -> set[str]:
@@ -141,32 +167,116 @@ def _aliases(named: set[str]) -> set[str]:
     return out
 
 
+def _same_place(term: str, found: set[str]) -> bool:
+    """ "Nigerian" is found by "Nigeria", "India" by "Indian", "Chinese" by "China"."""
+    for end in DEMONYM_ENDINGS:
+        if term.endswith(end) and len(term) - len(end) >= 4:
+            base = term[: -len(end)]
+            if base in found or base + "a" in found:
+                return True
+        if term + end in found or (term.endswith("a") and term[:-1] + end in found):
+            return True
+    return False
+
+
+#: how far a rounded figure may be from the exact one ("45 million" for 45.1 million)
+ROUNDING = 0.03
+
+
+def _value(number: str) -> float | None:
+    try:
+        return float(number)
+    except ValueError:  # "1.2.3", a version or a section number
+        return None
+
+
+def _rounds_to(claim_number: str, values: Iterable[float]) -> bool:
+    """A claim number that is one of ``values`` rounded to the claim's precision, and within
+    ``ROUNDING`` of it: "45" for "45.1", "200" for "206" (not "30" for "25"; never a year)."""
+    n = _value(claim_number)
+    if n is None or _YEAR.fullmatch(claim_number):
+        return False
+    if "." in claim_number:
+        places = len(claim_number.split(".")[1])
+    else:
+        places = -(len(claim_number) - len(claim_number.rstrip("0")))
+    return any(
+        v != n and abs(v - n) <= ROUNDING * abs(n) and abs(round(v, places) - n) < 1e-9
+        for v in values
+    )
+
+
+def _name_runs(text: str) -> list[list[str]]:
+    return [[_term(w) for w in _TERM.findall(r.group())] for r in _NAME_RUN.finditer(text)]
+
+
+def _excused(run: list[str], named: Counter[str], evidence_runs: list[list[str]]) -> set[str]:
+    """Words of a claim name that the evidence gives in a shorter form: a title ("President
+    Trump" against "Trump"), a first name where the evidence names the person by surname alone
+    and never with another first name ("Donald Trump" against "Mr Trump", but not "Jane Smith"
+    against "Mary Smith", nor "Presidential Election Day" against "Election Day"), a company
+    ending ("Two Sigma Investments" against "Two Sigma")."""
+    if not run:
+        return set()
+    last = run[-1]
+    if last in named:
+        before = [r[: r.index(last)] for r in evidence_runs if last in r]
+        inside = sum(r.count(last) for r in evidence_runs)
+        alone = named[last] > inside or any(b and set(b) <= NAME_TITLES for b in before)
+        simple = "of" not in run and "and" not in run
+        others = {w for b in before for w in b}
+        if simple and alone and others <= set(run) | NAME_TITLES:
+            return set(run)
+        return {w for w in run if w in NAME_TITLES}
+    head = run[:-1]
+    if last in ORG_SUFFIXES and head and all(w in named for w in head):
+        return {last}
+    return set()
+
+
 def missing_terms(claim: str, evidence: Iterable[str]) -> list[str]:
     """Key terms of the claim that no evidence text contains, in claim order.
 
     A name is there in any of its usual forms: "U.S." as "US", "the United States" as "the
-    U.S." or "America" (``NAME_ALIASES``), and a title before a name the evidence gives is not
-    missing ("President Trump" against "Trump"; but "Jane Smith" against "Mary Smith" still
-    lacks "Jane")."""
+    U.S." or "America" (``NAME_ALIASES``), "Nigerian" as "Nigeria"; a title or a first name
+    before a surname the evidence gives is not missing ("President Donald Trump" against
+    "Trump"; but "Jane Smith" against "Mary Smith" still lacks "Jane"), nor is a company's
+    ending ("Inc", "Investments"). A number is there rounded ("45 million" for 45.1 million)."""
     found: set[str] = set()
-    named: set[str] = set()  # capitalised words and acronyms: a pronoun "us" names nothing
+    named: Counter[str] = Counter()  # capitalised words, acronyms: a pronoun "us" names nothing
+    values: set[float] = set()
+    evidence_runs: list[list[str]] = []
     for text in evidence:
         for m in _TERM.finditer(text):
             found.add(_term(m.group()))
             if m.group()[:1].isupper():
-                named.add(_term(m.group()))
-        found |= {_number(n.group()) for n in NUMBER.finditer(text)}
+                named[_term(m.group())] += 1
+        numbers = {_number(n.group()) for n in NUMBER.finditer(text)} | spelled_numbers(text)
+        values |= {v for v in map(_value, numbers) if v is not None}
         acronyms = _acronyms(text)
-        found |= acronyms | spelled_numbers(text)
-        named |= acronyms
-    found |= _aliases(named)
-    for run in _NAME_RUN.finditer(_LIST_MARK.sub("", claim)):
-        words = [_term(w) for w in _TERM.findall(run.group())]
-        if words and words[-1] in named:
-            found |= {w for w in words if w in NAME_TITLES}
+        found |= acronyms | numbers
+        named.update(acronyms)
+        evidence_runs += _name_runs(text)
+    found |= _aliases(set(named))
+    excused = set()
+    for run in _name_runs(_LIST_MARK.sub("", claim)):
+        excused |= _excused(run, named, evidence_runs)
+    found |= excused
     # an acronym of the claim ("US", "WHO") is not found in a lower-case word ("us", "who")
-    acronyms = {_term(w) for w in _TERM.findall(claim) if w.isupper() and len(w) > 1} - named
+    acronyms = {_term(w) for w in _TERM.findall(claim) if w.isupper() and len(w) > 1} - set(named)
     keys = key_terms(claim)
-    missing = {t for t in keys - found if not (t.endswith("s") and t[:-1] in found)}
-    missing |= acronyms & keys
-    return sorted(missing, key=lambda t: claim.lower().find(t))
+    missing = {
+        t
+        for t in keys - found
+        if not (t.endswith("s") and t[:-1] in found)
+        and not (t[:1].isdigit() and _rounds_to(t, values))
+        and not (t[:1].isalpha() and _same_place(t, found))
+    }
+    missing |= (acronyms & keys) - excused
+    return sorted(missing, key=lambda t: _place(claim, t))
+
+
+def _place(claim: str, term: str) -> int:
+    """Where ``term`` first stands in ``claim`` as a word of its own (else as part of one)."""
+    m = re.search(rf"(?<![^\W_]){re.escape(term)}(?![^\W_])", claim, re.I)
+    return m.start() if m else claim.lower().find(term)
