@@ -13,13 +13,19 @@ on FIT; the review band around it is widened in steps of ``STEP`` while it costs
 ``REVIEW_BUDGET`` FIT balanced accuracy (a review answer counts wrong), so an item lands in review
 only where the model is close to a coin.
 
+``--cv K`` also prints K-fold cross-validated balanced accuracy on FIT, folds grouped by evidence
+document (claims that share a transcript stay in one fold; mean of 5 fold seeds): the figure to
+compare two feature sets by before anything is measured on REPORT.
+
 usage:
   python scripts/fit_verifier.py fit_summedits-podcast.jsonl fit_wice.jsonl ... [--write]
+  python scripts/fit_verifier.py fit_*.jsonl --cv 5 [--data ../shared/data/factcheck]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import textwrap
@@ -54,8 +60,9 @@ CALIBRATION = Path(__file__).resolve().parent.parent / "src/quotecheck/factcheck
 BEGIN, END = "# fitted: begin", "# fitted: end"
 
 
-def read(paths: list[Path]) -> tuple[list[dict], np.ndarray, list[str]]:
-    feats, ys, sets = [], [], []
+def read(paths: list[Path]) -> tuple[list[dict], np.ndarray, list[str], list[str]]:
+    """Features, gold (supported or not), set name and id of every record that has features."""
+    feats, ys, sets, ids = [], [], [], []
     for path in paths:
         name = path.stem.removeprefix("fit_")
         for line in path.read_text("utf-8").splitlines():
@@ -65,7 +72,48 @@ def read(paths: list[Path]) -> tuple[list[dict], np.ndarray, list[str]]:
             feats.append(with_derived(row["features"]))
             ys.append(row["gold"] == "supported")
             sets.append(name)
-    return feats, np.array(ys), sets
+            ids.append(str(row["id"]))
+    return feats, np.array(ys), sets, ids
+
+
+def documents(sets: list[str], ids: list[str], data: Path) -> list[str]:
+    """Each record's evidence document (a hash of its passages), for folds grouped by it."""
+    from quotecheck.evaluation.factcheck_sets import load_set
+
+    doc = {}
+    for name in dict.fromkeys(sets):
+        for item in load_set(name, data, split="fit"):
+            doc[(name, item.id)] = hashlib.sha256("\n".join(item.passages).encode()).hexdigest()
+    return [doc.get((s, i), f"{s}:{i}") for s, i in zip(sets, ids, strict=True)]
+
+
+def cross_validated(
+    feats, y, sets, docs: list[str], cols: list[str], l2: float, k: int
+) -> dict[str, float]:
+    """Balanced accuracy per set (and their mean) of predictions made by fits that never saw
+    the item's document: ``k`` folds grouped by document, averaged over 5 fold seeds."""
+    X_all = matrix(feats, cols)
+    names = list(dict.fromkeys(sets))
+    out = {n: 0.0 for n in [*names, "mean"]}
+    groups = sorted(set(docs))
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        fold_of = dict(zip(rng.permutation(groups), np.arange(len(groups)) % k, strict=True))
+        fold = np.array([fold_of[d] for d in docs])
+        pred = np.zeros(len(y), bool)
+        for f in range(k):
+            test = fold == f
+            X, yy = X_all[~test], y[~test]
+            keep = [i for i in range(len(cols)) if X[:, i].std() > 0]
+            w, b = fit_signed(X[:, keep], yy, [cols[i] for i in keep], l2)
+            p_train = 1 / (1 + np.exp(-(X[:, keep] @ w + b)))
+            _, hi, _ = band(yy, p_train)
+            pred[test] = 1 / (1 + np.exp(-(X_all[test][:, keep] @ w + b))) >= hi
+        for n in names:
+            m = np.array([s == n for s in sets])
+            out[n] += bacc(y[m], pred[m]) / 5
+    out["mean"] = sum(out[n] for n in names) / len(names)
+    return out
 
 
 def matrix(feats: list[dict], cols: list[str]) -> np.ndarray:
@@ -180,8 +228,18 @@ def main() -> None:
     ap.add_argument("files", nargs="+", type=Path, help="FIT predictions (JSONL)")
     ap.add_argument("--l2", type=float, default=1.0, help="penalty on standardised weights")
     ap.add_argument("--write", action="store_true", help="put the result into calibration.py")
+    ap.add_argument("--cv", type=int, default=0, help="K: grouped K-fold CV figures too")
+    ap.add_argument("--data", type=Path, default=Path("../shared/data/factcheck"))
     args = ap.parse_args()
-    feats, y, sets = read(args.files)
+    feats, y, sets, ids = read(args.files)
+    if args.cv:
+        docs = documents(sets, ids, args.data)
+        for name, cols in (("FULL", MODEL + JOINT + CODE), ("MODEL_ONLY", MODEL)):
+            cv = cross_validated(feats, y, sets, docs, cols, args.l2, args.cv)
+            print(
+                f"# {name} {args.cv}-fold CV by document: "
+                + ", ".join(f"{n} {v:.3f}" for n, v in cv.items())
+            )
     blocks, notes = [], []
     for name, cols in (("FULL", MODEL + JOINT + CODE), ("MODEL_ONLY", MODEL)):
         code, why = one(name, feats, y, sets, cols, args.l2)

@@ -87,3 +87,9 @@ def test_headline_capitals_and_titles_opening_a_sentence_are_not_names() -> None
     assert missing_terms("Vice president Pence said so.", ["Pence said so."]) == []
     assert missing_terms("U.S. President Donald Trump left.", ["President Trump left."]) == []
     assert missing_terms("Democratic nominee Biden.", ["the Democrat Biden"]) == []
+
+
+def test_a_short_year_after_a_year_and_dash_is_a_year() -> None:
+    assert missing_terms("It runs in the 2018–19 year.", ["It runs in 2018-2019."]) == []
+    assert missing_terms("It runs in the 2018-2019 year.", ["It runs in 2018–19."]) == []
+    assert missing_terms("It runs in the 2018–20 year.", ["It runs in 2018-2019."]) == ["2020"]

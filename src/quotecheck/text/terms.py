@@ -72,7 +72,7 @@ def key_terms(claim: str) -> set[str]:
     """The claim's numbers and names: capitalised words, except function words and titles opening
     a sentence ("The", "During", "Vice"); in a Title Case headline, only acronyms."""
     claim = _LIST_MARK.sub("", claim)
-    terms = {_number(n.group()) for n in NUMBER.finditer(claim)}
+    terms = {_number(n.group()) for n in NUMBER.finditer(_full_years(claim))}
     headline = title_case(claim)
     for i, m in enumerate(_TERM.finditer(claim)):
         word = m.group()
@@ -103,6 +103,14 @@ def title_case(text: str) -> bool:
         for m in found
     )
     return share >= 0.85 and len(words) >= 4 or share >= 0.6 and small
+
+
+_YEAR_RANGE = re.compile(r"\b((?:1[6-9]|20)\d\d)(\s*[–—-]\s*)(\d\d)\b")
+
+
+def _full_years(text: str) -> str:
+    """ "2018–19" written out as "2018–2019", so its second year is a year, not 19."""
+    return _YEAR_RANGE.sub(lambda m: m[1] + m[2] + m[1][:2] + m[3], text)
 
 
 def _number(digits: str) -> str:
@@ -251,7 +259,8 @@ def missing_terms(claim: str, evidence: Iterable[str]) -> list[str]:
             found.add(_term(m.group()))
             if m.group()[:1].isupper():
                 named[_term(m.group())] += 1
-        numbers = {_number(n.group()) for n in NUMBER.finditer(text)} | spelled_numbers(text)
+        numbers = {_number(n.group()) for n in NUMBER.finditer(_full_years(text))}
+        numbers |= spelled_numbers(text)
         values |= {v for v in map(_value, numbers) if v is not None}
         acronyms = _acronyms(text)
         found |= acronyms | numbers
