@@ -116,9 +116,9 @@ def test_factcheck_scores_every_system_on_the_same_items(tmp_path: Path, fake_ll
         claim = re.search(r"^Claim: (.*)$", user, re.M).group(1)
         evidence = re.search(r"^Evidence: (.*)$", user, re.M).group(1)
         yes = all(w in evidence for w in claim.rstrip(".").split())  # every word is there
-        p = 0.95 if yes else 0.05  # the best grade or the worst
-        logprobs = {"5": math.log(p), "1": math.log(1 - p)}
-        return 200, {}, chat_completion("5" if yes else "1", top_logprobs=logprobs)
+        p = 0.95 if yes else 0.05
+        logprobs = {"yes": math.log(p), "no": math.log(1 - p)}
+        return 200, {}, chat_completion("yes" if yes else "no", top_logprobs=logprobs)
 
     fake_llm_env.responder = answer
     rows = [

@@ -56,26 +56,17 @@ class ScriptedLLM:
         raise InvalidOutput("script exhausted", attempts=calls, last_completion=None)
 
     async def achoose(self, messages, options, *, prompt_id):
-        """One-token scores: P("yes"), or of the best grade, from ``choices`` (a phrase of the
-        claim -> P), the rest on "no" or the worst grade; the
+        """One-token scores: P("yes") from ``choices`` (a phrase of the claim -> P); the
         no-evidence question gets 0.5; a claim with no scripted phrase fails like an endpoint
         that keeps refusing."""
         text = messages[-1]["content"]
         self.prompts.setdefault(prompt_id, []).append(text)
         usage = Usage(calls=1, prompt_tokens=10, completion_tokens=1)
-        top, bottom = options[0], options[-1]
-        if options[0].isdigit():  # a grade: the best one stands for "yes"
-            top, bottom = options[-1], options[0]
-
-        def scored(p: float) -> Choice:
-            probs = dict.fromkeys(options, 0.0) | {top: p, bottom: 1 - p}
-            return Choice(probs, top if p >= 0.5 else bottom, True, usage)
-
         if "(no evidence given)" in text:
-            return scored(0.5)
+            return Choice({"yes": 0.5, "no": 0.5}, "yes", True, usage)
         for phrase, p in self.choices.items():
             if phrase in text.split("\nEvidence:")[0]:
-                return scored(p)
+                return Choice({"yes": p, "no": 1 - p}, "yes" if p >= 0.5 else "no", True, usage)
         raise InvalidOutput("no scripted score", attempts=1, last_completion=None, usage=usage)
 
     async def aclose(self) -> None:

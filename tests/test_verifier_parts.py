@@ -10,7 +10,7 @@ import pytest
 from quotecheck.factcheck import plain_passages
 from quotecheck.factcheck.calibration import Calibration
 from quotecheck.factcheck.checks import Evidence, run_checks
-from quotecheck.factcheck.scoring import GRADES, Scored, Signals, claim_parts, support
+from quotecheck.factcheck.scoring import Scored, Signals, claim_parts
 from quotecheck.factcheck.verify import UNSEEN_TERMS, decide
 from quotecheck.factcheck.windows import rank, units, windows
 from quotecheck.llm.choice import option_probs
@@ -32,18 +32,6 @@ def test_option_probs_reads_the_answer_tokens_distribution() -> None:
 def test_an_endpoint_without_logprobs_still_answers_and_says_so() -> None:
     got = option_probs(("yes", "no"), " No", [])
     assert not got.from_logprobs and got.probs == {"yes": 0.0, "no": 1.0}
-
-
-def test_a_graded_answer_is_scored_by_its_expected_grade() -> None:
-    # the grade tokens' probabilities: mostly 4, some 5 and 2; 1 and 3 not among the top tokens
-    got = option_probs(GRADES, "4", _top(**{"4": math.log(0.6), "5": math.log(0.3), "2": -3.0}))
-    assert got.from_logprobs and sum(got.probs.values()) == pytest.approx(1.0)
-    assert got.probs["4"] > got.probs["5"] > got.probs["2"] > got.probs["1"] == got.probs["3"]
-    assert 0.75 < support(got.probs) < 0.85
-    assert support({"5": 1.0}) == 1.0 and support({"1": 1.0}) == 0.0
-    assert support(dict.fromkeys(GRADES, 0.2)) == pytest.approx(0.5)
-    # an endpoint without log-probabilities: the generated grade alone
-    assert support(option_probs(GRADES, "2", []).probs) == pytest.approx(0.25)
 
 
 def _checks(claim: str, evidence: str) -> dict:

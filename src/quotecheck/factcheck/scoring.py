@@ -1,10 +1,9 @@
 """The signals a verdict is computed from: one-token model scores and code checks.
 
 For one claim: the evidence is cut into windows (``windows``), the best ``TOP_WINDOWS`` for the
-claim are each asked one question ("rate from 1 to 5 how well the evidence supports the claim",
-``prompts/verify_score.j2``) whose answer token's probabilities are read (the expected grade,
-scaled to 0-1, is the window's support), plus the same question with no evidence (the model's
-prior for the claim, which a good score must beat). Code checks
+claim are each asked one question ("is the claim fully supported by the evidence? yes or no",
+``prompts/verify_score.j2``) whose answer token's probabilities are read, plus the same question
+with no evidence (the model's prior for the claim, which a good score must beat). Code checks
 run between the claim and the windows shown (``@E``) and the whole evidence (``@D``). Instructions
 come first and the claim before the window, so consecutive calls share their prefix in the
 server's cache. Imports ``llm``, ``schema`` and the windows and checks of ``factcheck``.
@@ -23,8 +22,7 @@ from quotecheck.llm import LLM, render
 from quotecheck.schema import Usage
 
 PROMPT_ID = "verify_score"
-#: the grades the model answers with; the expected grade, scaled to 0-1, is the support score
-GRADES = ("1", "2", "3", "4", "5")
+OPTIONS = ("yes", "no")
 NULL_EVIDENCE = "(no evidence given)"
 CLIP = 3.0  # counts of differences above this add nothing
 _EPS = 1e-4
@@ -44,7 +42,7 @@ DIFFERENCES = (
 class Scored:
     window: Window
     bm25: float
-    p_yes: float  # the window's support: the expected grade scaled to 0-1
+    p_yes: float
 
 
 @dataclass
@@ -92,13 +90,8 @@ def _logit(p: float) -> float:
 
 def messages(claim: str, evidence: str) -> list[dict[str, str]]:
     instructions, _ = render(PROMPT_ID)
-    user = f"Claim: {claim}\nEvidence: {evidence}\nAnswer 1, 2, 3, 4 or 5."
+    user = f"Claim: {claim}\nEvidence: {evidence}\nAnswer yes or no."
     return [{"role": "system", "content": instructions.strip()}, {"role": "user", "content": user}]
-
-
-def support(probs: dict[str, float]) -> float:
-    """The expected grade of a graded answer's probabilities, scaled from 1-5 to 0-1."""
-    return sum((int(g) - 1) / 4 * p for g, p in probs.items())
 
 
 def _checks(claim: str, shown: Sequence[Unit]) -> dict[str, Check]:
@@ -115,15 +108,15 @@ async def claim_signals(
     usage, from_logprobs = Usage(), True
     scored = []
     for window, bm25 in ranked:
-        choice = await llm.achoose(messages(claim, window.text), GRADES, prompt_id=PROMPT_ID)
+        choice = await llm.achoose(messages(claim, window.text), OPTIONS, prompt_id=PROMPT_ID)
         usage.add(choice.usage)
         from_logprobs &= choice.from_logprobs
-        scored.append(Scored(window, bm25, support(choice.probs)))
+        scored.append(Scored(window, bm25, choice.probs["yes"]))
     p0 = None
     if prior and scored:
-        choice = await llm.achoose(messages(claim, NULL_EVIDENCE), GRADES, prompt_id=PROMPT_ID)
+        choice = await llm.achoose(messages(claim, NULL_EVIDENCE), OPTIONS, prompt_id=PROMPT_ID)
         usage.add(choice.usage)
-        p0 = support(choice.probs)
+        p0 = choice.probs["yes"]
     shown, document = code_checks(claim, us, [s.window for s in scored])
     return Signals(us, scored, p0, shown, document, usage, from_logprobs)
 
