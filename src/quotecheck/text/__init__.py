@@ -52,6 +52,7 @@ from quotecheck.text.terms import (
     key_terms,
     missing_terms,
     spelled_numbers,
+    spelled_runs,
     stem,
     stems,
 )
@@ -97,6 +98,7 @@ __all__ = [
     "sentence_at",
     "sentences",
     "spelled_numbers",
+    "spelled_runs",
     "stem",
     "stems",
     "tag_filter_text",
