@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from quotecheck.factcheck.windows import Unit
-from quotecheck.text import lexicon, missing_terms, spelled_numbers, spelled_runs, stem
+from quotecheck.text import lexicon, missing_terms, stem
 from quotecheck.text.lexicon import STOPWORDS
 
 _WORD = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*|n['’]t\b")
@@ -214,28 +214,16 @@ def _numbers(toks: Sequence[Tok]) -> list[tuple[float, Tok]]:
 
 
 def number_mismatch(claim: str, ev: Evidence) -> Check:
-    """A claim number (not a year) that the evidence never gives while it gives other numbers.
-    A number written out is read as the names check reads it: "twenty five" is 25 on either
-    side. A rounded figure is another number here ("45" against 45.1): the names check lets it
-    count as mentioned, but it is not the same figure."""
+    """A claim number (not a year) that the evidence never gives while it gives other numbers."""
     cn = _numbers(_toks(claim))
     en = [x for ts in ev.toks for x in _numbers(ts)]
     values = {v for v, _ in en}
-    values |= {float(x) for u in ev.units for x in spelled_numbers(u.text)}
-    # the words of a number written out in the claim count as that one number
-    runs = [(a, b, float(v)) for a, b, v in spelled_runs(claim)]
     spans: list[Span] = []
     n = 0
     for v, t in cn:
-        word = _cspan(claim, t)
-        run = next((r for r in runs if r[0] <= t.start < r[1]), None)
-        if run is not None and run[1] - run[0] > t.end - t.start:
-            if run[2] in values or t.start != run[0]:
-                continue  # the run is found, or it is counted at its first word
-            v, word = run[2], Span("claim", claim[run[0] : run[1]], run[0], run[1])
         if en and v not in values:
             n += 1
-            spans.append(word)
+            spans.append(_cspan(claim, t))
             spans += [ev.span(x[1]) for x in en[:2]]
     return Check("number_mismatch", float(n), spans)
 

@@ -52,7 +52,6 @@ from quotecheck.text.terms import (
     key_terms,
     missing_terms,
     spelled_numbers,
-    spelled_runs,
     stem,
     stems,
 )
@@ -98,7 +97,6 @@ __all__ = [
     "sentence_at",
     "sentences",
     "spelled_numbers",
-    "spelled_runs",
     "stem",
     "stems",
     "tag_filter_text",

@@ -152,17 +152,12 @@ def _spelled_value(words: str) -> int:
     return total + current
 
 
-def spelled_runs(text: str) -> list[tuple[int, int, int]]:
-    """Start, end and value of each number written out in ``text`` ("twenty five" is 25)."""
-    return [(m.start(), m.end(), _spelled_value(m.group())) for m in _SPELLED.finditer(text)]
-
-
 def spelled_numbers(text: str) -> set[str]:
     """Numbers written out, as ``_number`` writes digits: "twenty five" and "twenty-five" are
     "25", "three hundred" "300"; spoken decimals and prices ("twelve point five", "twelve
     euro fifty", "twelve dot fifty euros") are "12.5" too. Transcripts spell numbers so."""
     out = set()
-    found = spelled_runs(text)
+    found = [(m.start(), m.end(), _spelled_value(m.group())) for m in _SPELLED.finditer(text)]
     for (_s0, e0, v0), (s1, _, v1) in zip(found, found[1:], strict=False):
         joint = _JOIN.match(text, e0, s1) if s1 - e0 <= 24 else None
         if joint and joint.end() == s1 and 0 < v1 < 100:
