@@ -73,7 +73,7 @@ def key_terms(claim: str) -> set[str]:
     a sentence ("The", "During", "Vice"); in a Title Case headline, only acronyms."""
     claim = _LIST_MARK.sub("", claim)
     terms = {_number(n.group()) for n in NUMBER.finditer(_full_years(claim))}
-    headline = title_case(claim)
+    headline = _title_case(claim)
     for i, m in enumerate(_TERM.finditer(claim)):
         word = m.group()
         if not word[:1].isupper() or word == "I" or (headline and not word.isupper()):
@@ -86,7 +86,7 @@ def key_terms(claim: str) -> set[str]:
     return terms
 
 
-def title_case(text: str) -> bool:
+def _title_case(text: str) -> bool:
     """A headline's Title Case ("Police: Activists Didn't Cause Oregon's Wildfires"), where a
     capital says nothing of a name: nearly all the longer words after the first are capitalised,
     or most are and so is a function word inside the sentence ("Quit The French Team Over")."""
@@ -266,13 +266,14 @@ def missing_terms(claim: str, evidence: Iterable[str]) -> list[str]:
         found |= acronyms | numbers
         named.update(acronyms)
         evidence_runs += _name_runs(text)
-    found |= _aliases(set(named))
+    names = set(named)
+    found |= _aliases(names)
     excused = set()
     for run in _name_runs(_LIST_MARK.sub("", claim)):
         excused |= _excused(run, named, evidence_runs)
     found |= excused
     # an acronym of the claim ("US", "WHO") is not found in a lower-case word ("us", "who")
-    acronyms = {_term(w) for w in _TERM.findall(claim) if w.isupper() and len(w) > 1} - set(named)
+    acronyms = {_term(w) for w in _TERM.findall(claim) if w.isupper() and len(w) > 1} - names
     keys = key_terms(claim)
     missing = {
         t
