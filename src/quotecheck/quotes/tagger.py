@@ -5,7 +5,8 @@ No weights ship with the package: the tagger is trained at first use from an ann
 the user points to (``train``), and the model file lives in the user's cache. What it marks is
 grounded by construction: spans are token offsets into the article, never words from a model.
 
-What it sees is in ``features``. Imports ``errors``, ``schema``, ``text`` and ``features``;
+What it sees is in ``features``; where content starts and ends, past the runs it marks, in
+``edges``. Imports ``errors``, ``schema``, ``text``, ``features`` and ``edges``;
 ``pycrfsuite`` (the ``tagger`` extra) only when a tagger is trained or opened.
 """
 
@@ -17,14 +18,15 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from quotecheck.errors import BadInput
+from quotecheck.quotes.edges import settle
 from quotecheck.quotes.features import FEATURES_VERSION, SpanTriple, labels, sequences
 from quotecheck.quotes.speakers import could_be_speaker
 from quotecheck.schema import Span
-from quotecheck.text import iter_gold
+from quotecheck.text import find_quote_spans, iter_gold, sentences
 
 log = logging.getLogger(__name__)
 
@@ -185,12 +187,18 @@ class Tagger:
         return self._tagger.marginal(f"B-{kind}", i) + self._tagger.marginal(f"I-{kind}", i)
 
     def tag(self, text: str) -> list[Tagged]:
-        """Every attribution marked in ``text`` (see ``_group``)."""
+        """Every attribution marked in ``text`` (see ``_group``), content edges as PolNeAR
+        sets them (``edges``)."""
         out: list[Tagged] = []
         for toks, sent_of, feats in sequences(text):
             with self._lock:
                 out += self._paragraph(text, toks, sent_of, feats)
-        return out
+        if not out:
+            return out
+        sents, quoted = sentences(text), [(q.start, q.end) for q in find_quote_spans(text)]
+        return [
+            replace(t, content=settle(text, sents, quoted, t.source, t.cue, t.content)) for t in out
+        ]
 
     def _paragraph(
         self, text: str, toks: list[tuple[int, int]], sent_of: list[int], feats: list[list[str]]
