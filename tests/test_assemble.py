@@ -35,3 +35,10 @@ def test_a_quotation_that_ends_its_sentence_ends_the_content() -> None:
 def test_a_quotation_mid_clause_still_runs_to_the_clause_end() -> None:
     text = "Ines Dahl said the night ferry was “always late” on Sundays."
     assert _mixed(text, "Ines Dahl", "said") == "the night ferry was “always late” on Sundays"
+
+
+def test_whom_it_was_told_to_is_not_content() -> None:
+    text = "Olek Varn told a room of reporters that the pier was “safe for now.”"
+    assert _mixed(text, "Olek Varn", "told") == "that the pier was “safe for now.”"
+    comma = "Olek Varn told the harbour workers, “The pier is safe for now.”"
+    assert _mixed(comma, "Olek Varn", "told") == "“The pier is safe for now.”"

@@ -60,6 +60,12 @@ def _only_s(text: str):
             ["more buses"],
         ),
         (
+            "The harbour master told a room of reporters that the pier would reopen.",
+            "The harbour master",
+            "told",
+            ["that the pier would reopen"],
+        ),
+        (
             "The delay was first reported by The Harbour Ledger.",
             "The Harbour Ledger",
             "was first reported by",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from quotecheck.quotes.grounding import Grounded
-from quotecheck.quotes.reported import clause_after
+from quotecheck.quotes.reported import clause_after, tells
 from quotecheck.quotes.speakers import (
     Entities,
     cue_kind,
@@ -90,11 +90,11 @@ def content_span(text: str, sent: Sentence, g: Grounded, lo: int, hi: int) -> Sp
     if lo == hi and word_count(text[a_end:end]) >= 3:
         # reported speech with its attribution first ("At the debate, Clinton cited X"): the
         # clause after the cue, past an aside to "that", up to a contrast or a second verb
-        return _span(text, *clause_after(text, a_end, end))
+        return _span(text, *clause_after(text, a_end, end, told=tells(g.cue)))
     if a_end <= lo or (lo == hi and word_count(text[sent.start : a_start]) < 3):
         # "X said (that) ...": content runs from the attribution (past an aside up to "that")
         # to a contrast or a second verb, and for quoted words to the first break after them
-        s, end = clause_after(text, a_end, end)
+        s, end = clause_after(text, a_end, end, told=tells(g.cue))
         if s > lo:  # the "that" is the quote's own: the clause starts at the attribution
             m = _LEAD_IN.match(text, a_end)
             s = m.end() if m else a_end
