@@ -154,6 +154,9 @@ def test_factcheck_scores_every_system_on_the_same_items(tmp_path: Path, fake_ll
     backed, other = (json.loads(line) for line in saved.read_text("utf-8").splitlines())
     assert backed["verifier"]["label"] == "supported" and backed["verifier"]["citations"]
     assert other["verifier"]["label"] == "refuted"
+    # each window shown keeps the model's answer for it (its units and P(yes))
+    assert [round(w["p_yes"], 2) for w in backed["windows"]] == [0.95]
+    assert [round(w["p_yes"], 2) for w in other["windows"]] == [0.05]
     assert any(f.startswith("number_mismatch") for f in other["features"] if other["features"][f])
     # the saved records score again without a model, to the same figures
     again = CliRunner().invoke(

@@ -191,6 +191,12 @@ async def run_verifiers(
                 continue
             spent = time.perf_counter() - t0
             record["features"] = signals.features()
+            # the answer per window shown (units first..last), so that a check against the
+            # window a verdict rests on can be measured again later without a model call
+            record["windows"] = [
+                {"first": s.window.first, "last": s.window.last, "p_yes": round(s.p_yes, 5)}
+                for s in signals.scored
+            ]
             record["cost"] = _cost(spent, signals.usage)
             for name, cal in zip(SYSTEMS, (FULL, MODEL_ONLY), strict=True):
                 verdict = decide(item.claim, signals, passages, cal)
@@ -297,5 +303,6 @@ def relabelled(records: Sequence[dict], runs: dict[str, Run]) -> list[dict]:
 
 
 def prediction_lines(records: Sequence[dict]) -> list[str]:
-    """One JSON line per item: gold, features and each system's verdict (to re-fit or study)."""
+    """One JSON line per item: gold, features, the answer per window and each system's verdict
+    (to re-fit or study)."""
     return [json.dumps(r, ensure_ascii=False) for r in records]
