@@ -21,7 +21,7 @@ Deterministic: imports ``schema`` and ``text``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from quotecheck.schema import Span
 from quotecheck.text import Sentence, sentence_at
@@ -48,6 +48,11 @@ def _trim(text: str, s: int, e: int) -> Span:
 
 def _quoted(quoted: Sequence[tuple[int, int]], c: Span) -> bool:
     return any(a <= c.start and c.end <= b for a, b in quoted)
+
+
+def _drop(content: Content, unwanted: Callable[[Span], bool]) -> Content:
+    """``content`` without the runs ``unwanted`` picks, unless that leaves nothing."""
+    return tuple(c for c in content if not unwanted(c)) or content
 
 
 def parenthetical(
@@ -92,8 +97,7 @@ def after_quotation(
             and not _quoted(quoted, c)
         )
 
-    keep = tuple(c for c in content if not aside(c))
-    return keep or content
+    return _drop(content, aside)
 
 
 def scene_lead(
@@ -121,8 +125,7 @@ def scene_lead(
             and not _quoted(quoted, c)
         )
 
-    keep = tuple(c for c in content if not lead(c))
-    return keep or content
+    return _drop(content, lead)
 
 
 def settle(
