@@ -178,3 +178,40 @@ def test_was_quoted_as_saying_keeps_its_subject_as_the_speaker() -> None:
     assert SOURCELESS_CUE.fullmatch("was quoted as saying") is None
     assert SOURCELESS_CUE.fullmatch("was reported by") is None
     assert SOURCELESS_CUE.fullmatch("said") is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "subject", "cue", "agent"),
+    [
+        (
+            "“Harbour Lights” was written by Mara Quist after the storm of 1998.",
+            "“Harbour Lights”",
+            "was written",
+            "Mara Quist",
+        ),
+        (
+            "His doubts were echoed by a group of ferry captains in the port.",
+            "His doubts",
+            "were echoed",
+            "a group of ferry captains",
+        ),
+    ],
+)
+def test_a_passive_cue_names_its_agent_as_the_source(sentence, subject, cue, agent) -> None:
+    """The passive names no source, unless "by" gives its agent: then the agent is it."""
+    from quotecheck.quotes.assemble import build_report
+    from quotecheck.quotes.candidates import Item
+    from quotecheck.quotes.grounding import Grounded
+    from quotecheck.schema import Span
+    from quotecheck.text import sentences
+
+    s, c = sentence.index(subject), sentence.index(cue)
+    g = Grounded(
+        Item("S1", "S", 0, len(sentence), 0),
+        speaker=Span(start=s, end=s + len(subject), text=subject),
+        cue=Span(start=c, end=c + len(cue), text=cue),
+    )
+    (quote,), _ = build_report(sentence, sentences(sentence), [g])
+    assert quote.speaker_mention is not None and quote.speaker_mention.text == agent
+    m = quote.speaker_mention
+    assert sentence[m.start : m.end] == agent

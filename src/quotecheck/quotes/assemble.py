@@ -11,6 +11,7 @@ from quotecheck.quotes.grounding import Grounded
 from quotecheck.quotes.reported import clause_after, tells
 from quotecheck.quotes.speakers import (
     Entities,
+    could_be_speaker,
     cue_kind,
     find_anonymity_reason,
     find_relays,
@@ -25,6 +26,13 @@ _CLAUSE_END = re.compile(r",\s|;\s|\s[―—–]\s?|\s--\s|\s\(")
 MIN_UNATTRIBUTED_WORDS = 6
 # a title or role put before a speaker's name ("its chief executive", "the party's leader")
 _APPOSITION = re.compile(r"(?:its|his|her|their|the|our|a|an)\b[^,;:“”\"]{0,60}$")
+# the agent of a passive cue, up to a clause word or a break: "was written by Springsteen after
+# ...", "were echoed by a number of tax experts"
+_AGENT = re.compile(
+    r"\s+by\s+(?P<a>[^,.;:“”\"()\n]+?)(?=\s+(?:after|before|when|while|because|in|on|at|during"
+    r"|for|to|that|who|which|as|since|with|from|and|but)\b|\s*[,.;:“”\"()\n]|\s*$)"
+)
+MAX_AGENT_WORDS = 12
 
 
 def _span(text: str, s: int, e: int) -> Span:
@@ -151,6 +159,14 @@ def _repeats(fragments: list[Span], quotes: list[Quote]) -> bool:
     return False
 
 
+def _agent(text: str, cue: Span) -> Span | None:
+    """Who a passive cue names after "by" ("was written by Springsteen"), if anyone."""
+    m = _AGENT.match(text, cue.end)
+    if m is None or word_count(m.group("a")) > MAX_AGENT_WORDS or not could_be_speaker(m["a"]):
+        return None
+    return _span(text, *m.span("a"))
+
+
 def _sourceless(g: Grounded) -> bool:
     """A cue that names no source (``lexicon.SOURCELESS_CUE``), whoever stands near it: "He
     has been harshly criticized for ...", "Asked about it, Dahl ..."."""
@@ -166,7 +182,9 @@ def build_report(
         if it.kind == "S":
             sourceless = _sourceless(g)
             if sourceless:
-                g.speaker = None  # "He has been harshly criticized for ...": no one is named
+                # "He has been harshly criticized for ...": no one is named, unless the passive
+                # names its agent ("was written by Springsteen")
+                g.speaker = _agent(text, g.cue) if g.cue is not None else None
             if g.cue is None or (g.speaker is None and not g.content and not sourceless):
                 continue  # reported speech needs a reporting verb, and a source unless a rule
                 # found it sourceless ("is expected to", "reportedly")
