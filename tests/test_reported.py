@@ -215,3 +215,29 @@ def test_a_passive_cue_names_its_agent_as_the_source(sentence, subject, cue, age
     assert quote.speaker_mention is not None and quote.speaker_mention.text == agent
     m = quote.speaker_mention
     assert sentence[m.start : m.end] == agent
+
+
+@pytest.mark.parametrize(
+    ("sentence", "subject", "cue"),
+    [
+        ("The captains were worried that the pier would close.", "The captains", "were worried"),
+        ("Ines Dahl is convinced the ferry will run again.", "Ines Dahl", "is convinced"),
+    ],
+)
+def test_a_state_of_mind_keeps_its_subject_as_the_source(sentence, subject, cue) -> None:
+    """A state of mind ("were worried") looks like a passive, but its subject holds the stance:
+    it is the source."""
+    from quotecheck.quotes.assemble import build_report
+    from quotecheck.quotes.candidates import Item
+    from quotecheck.quotes.grounding import Grounded
+    from quotecheck.schema import Span
+    from quotecheck.text import sentences
+
+    s, c = sentence.index(subject), sentence.index(cue)
+    g = Grounded(
+        Item("S1", "S", 0, len(sentence), 0),
+        speaker=Span(start=s, end=s + len(subject), text=subject),
+        cue=Span(start=c, end=c + len(cue), text=cue),
+    )
+    (quote,), _ = build_report(sentence, sentences(sentence), [g])
+    assert quote.speaker_mention is not None and quote.speaker_mention.text == subject
