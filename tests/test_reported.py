@@ -241,3 +241,41 @@ def test_a_state_of_mind_keeps_its_subject_as_the_source(sentence, subject, cue)
     )
     (quote,), _ = build_report(sentence, sentences(sentence), [g])
     assert quote.speaker_mention is not None and quote.speaker_mention.text == subject
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue", "source"),
+    [
+        (
+            "Ines Dahl defended the timetable on Tuesday, explaining that the pier was old.",
+            "explaining",
+            "Ines Dahl",
+        ),
+        (
+            "On Monday night, Olek Varn spoke for an hour, warning of a long winter.",
+            "warning of",
+            "Olek Varn",
+        ),
+        ("The board met twice, saying little.", "saying", None),  # no name, no pronoun
+    ],
+)
+def test_a_participle_cue_reports_its_sentence_subject(sentence, cue, source) -> None:
+    """In "X did Y, explaining Z", a participle cue with no source of its own takes the
+    sentence's subject, a name or a personal pronoun."""
+    from quotecheck.quotes.assemble import build_report
+    from quotecheck.quotes.candidates import Item
+    from quotecheck.quotes.grounding import Grounded
+    from quotecheck.schema import Span
+    from quotecheck.text import sentences
+
+    c = sentence.index(cue)
+    content = sentence[c + len(cue) :].strip(" .")
+    k = sentence.index(content)
+    g = Grounded(
+        Item("S1", "S", 0, len(sentence), 0),
+        cue=Span(start=c, end=c + len(cue), text=cue),
+        content=(Span(start=k, end=k + len(content), text=content),),
+    )
+    (quote,), _ = build_report(sentence, sentences(sentence), [g])
+    got = quote.speaker_mention.text if quote.speaker_mention else None
+    assert got == source

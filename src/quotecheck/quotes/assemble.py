@@ -33,6 +33,15 @@ _AGENT = re.compile(
     r"|for|to|that|who|which|as|since|with|from|and|but)\b|\s*[,.;:“”\"()\n]|\s*$)"
 )
 MAX_AGENT_WORDS = 12
+# a participle cue after a comma ("..., explaining the firings were few") reports what the
+# sentence's subject says: a name (after a lead such as "On Monday,") or a personal pronoun
+# right before its verb
+_PARTICIPLE_CUE = re.compile(r"[a-z]+ing\b")
+_SUBJECT = re.compile(
+    r"(?:[^,“”\"]{1,40},\s+)?(?P<s>(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov)\.\s+)?[A-Z][\w'’.-]*"
+    r"(?:\s+[A-Z][\w'’.-]*){0,3}|He|She|They|We)\s+(?:\w+ly\s+)?(?=[a-z])"
+)
+_SUBJECT_PRONOUNS = ("He", "She", "They", "We")
 
 
 def _span(text: str, s: int, e: int) -> Span:
@@ -167,6 +176,19 @@ def _agent(text: str, cue: Span) -> Span | None:
     return _span(text, *m.span("a"))
 
 
+def _subject(text: str, sent: Sentence, cue: Span) -> Span | None:
+    """The subject of the sentence a participle cue ends ("Stumpf tried ..., explaining")."""
+    first = cue.text.split()[:1]
+    if not first or not _PARTICIPLE_CUE.fullmatch(first[0]):
+        return None
+    if not text[: cue.start].rstrip().endswith(","):
+        return None
+    m = _SUBJECT.match(text, sent.start, cue.start)
+    who = m.group("s") if m else ""
+    named = has_proper_name(who) or who in _SUBJECT_PRONOUNS
+    return _span(text, *m.span("s")) if m and named and could_be_speaker(who) else None
+
+
 def _sourceless(g: Grounded) -> bool:
     """A cue that names no source (``lexicon.SOURCELESS_CUE``), whoever stands near it: "He
     has been harshly criticized for ...", "Asked about it, Dahl ..."."""
@@ -185,6 +207,8 @@ def build_report(
                 # "He has been harshly criticized for ...": no one is named, unless the passive
                 # names its agent ("was written by Springsteen")
                 g.speaker = _agent(text, g.cue) if g.cue is not None else None
+            elif g.speaker is None and g.cue is not None:
+                g.speaker = _subject(text, sents[it.sentence], g.cue)
             if g.cue is None or (g.speaker is None and not g.content and not sourceless):
                 continue  # reported speech needs a reporting verb, and a source unless a rule
                 # found it sourceless ("is expected to", "reportedly")
