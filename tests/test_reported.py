@@ -133,6 +133,29 @@ def test_a_scare_quote_is_not_shown_the_headline_before_it() -> None:
     assert by_rule(text, sents, q) is None
 
 
+def _reported(sentence: str, cue: str, subject: str | None = None, content: str | None = None):
+    """The one quote ``build_report`` makes of a reported-speech sentence whose cue (and, when
+    given, subject and content) a rule, the tagger or the model grounded."""
+    from quotecheck.quotes.assemble import build_report
+    from quotecheck.quotes.candidates import Item
+    from quotecheck.quotes.grounding import Grounded
+    from quotecheck.schema import Span
+    from quotecheck.text import sentences
+
+    def at(words: str) -> Span:
+        i = sentence.index(words)
+        return Span(start=i, end=i + len(words), text=words)
+
+    g = Grounded(
+        Item("S1", "S", 0, len(sentence), 0),
+        speaker=at(subject) if subject else None,
+        cue=at(cue),
+        content=(at(content),) if content else (),
+    )
+    (quote,), _ = build_report(sentence, sentences(sentence), [g])
+    return quote
+
+
 @pytest.mark.parametrize(
     ("sentence", "speaker", "cue"),
     [
@@ -154,20 +177,7 @@ def test_a_scare_quote_is_not_shown_the_headline_before_it() -> None:
 def test_a_cue_that_names_no_source_leaves_the_subject_unattributed(sentence, speaker, cue):
     """Whoever gave the speaker (the model, the tagger), a passive cue with no agent, an
     evidential or an unattributed question names no source: PolNeAR's convention."""
-    from quotecheck.quotes.assemble import build_report
-    from quotecheck.quotes.candidates import Item
-    from quotecheck.quotes.grounding import Grounded
-    from quotecheck.schema import Span
-    from quotecheck.text import sentences
-
-    sents = sentences(sentence)
-    s, c = sentence.index(speaker), sentence.index(cue)
-    g = Grounded(
-        Item("S1", "S", 0, len(sentence), 0),
-        speaker=Span(start=s, end=s + len(speaker), text=speaker),
-        cue=Span(start=c, end=c + len(cue), text=cue),
-    )
-    (quote,), _ = build_report(sentence, sents, [g])
+    quote = _reported(sentence, cue, subject=speaker)
     assert quote.speaker_mention is None and quote.cue is not None and quote.cue.text == cue
     assert quote.fragments and all(sentence[f.start : f.end] == f.text for f in quote.fragments)
 
@@ -199,19 +209,7 @@ def test_was_quoted_as_saying_keeps_its_subject_as_the_speaker() -> None:
 )
 def test_a_passive_cue_names_its_agent_as_the_source(sentence, subject, cue, agent) -> None:
     """The passive names no source, unless "by" gives its agent: then the agent is it."""
-    from quotecheck.quotes.assemble import build_report
-    from quotecheck.quotes.candidates import Item
-    from quotecheck.quotes.grounding import Grounded
-    from quotecheck.schema import Span
-    from quotecheck.text import sentences
-
-    s, c = sentence.index(subject), sentence.index(cue)
-    g = Grounded(
-        Item("S1", "S", 0, len(sentence), 0),
-        speaker=Span(start=s, end=s + len(subject), text=subject),
-        cue=Span(start=c, end=c + len(cue), text=cue),
-    )
-    (quote,), _ = build_report(sentence, sentences(sentence), [g])
+    quote = _reported(sentence, cue, subject=subject)
     assert quote.speaker_mention is not None and quote.speaker_mention.text == agent
     m = quote.speaker_mention
     assert sentence[m.start : m.end] == agent
@@ -227,19 +225,7 @@ def test_a_passive_cue_names_its_agent_as_the_source(sentence, subject, cue, age
 def test_a_state_of_mind_keeps_its_subject_as_the_source(sentence, subject, cue) -> None:
     """A state of mind ("were worried") looks like a passive, but its subject holds the stance:
     it is the source."""
-    from quotecheck.quotes.assemble import build_report
-    from quotecheck.quotes.candidates import Item
-    from quotecheck.quotes.grounding import Grounded
-    from quotecheck.schema import Span
-    from quotecheck.text import sentences
-
-    s, c = sentence.index(subject), sentence.index(cue)
-    g = Grounded(
-        Item("S1", "S", 0, len(sentence), 0),
-        speaker=Span(start=s, end=s + len(subject), text=subject),
-        cue=Span(start=c, end=c + len(cue), text=cue),
-    )
-    (quote,), _ = build_report(sentence, sentences(sentence), [g])
+    quote = _reported(sentence, cue, subject=subject)
     assert quote.speaker_mention is not None and quote.speaker_mention.text == subject
 
 
@@ -262,20 +248,7 @@ def test_a_state_of_mind_keeps_its_subject_as_the_source(sentence, subject, cue)
 def test_a_participle_cue_reports_its_sentence_subject(sentence, cue, source) -> None:
     """In "X did Y, explaining Z", a participle cue with no source of its own takes the
     sentence's subject, a name or a personal pronoun."""
-    from quotecheck.quotes.assemble import build_report
-    from quotecheck.quotes.candidates import Item
-    from quotecheck.quotes.grounding import Grounded
-    from quotecheck.schema import Span
-    from quotecheck.text import sentences
-
-    c = sentence.index(cue)
-    content = sentence[c + len(cue) :].strip(" .")
-    k = sentence.index(content)
-    g = Grounded(
-        Item("S1", "S", 0, len(sentence), 0),
-        cue=Span(start=c, end=c + len(cue), text=cue),
-        content=(Span(start=k, end=k + len(content), text=content),),
-    )
-    (quote,), _ = build_report(sentence, sentences(sentence), [g])
+    content = sentence[sentence.index(cue) + len(cue) :].strip(" .")
+    quote = _reported(sentence, cue, content=content)
     got = quote.speaker_mention.text if quote.speaker_mention else None
     assert got == source
