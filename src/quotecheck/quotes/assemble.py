@@ -168,9 +168,9 @@ def _repeats(fragments: list[Span], quotes: list[Quote]) -> bool:
     return False
 
 
-def _agent(text: str, cue: Span) -> Span | None:
+def _agent(text: str, sent: Sentence, cue: Span) -> Span | None:
     """Who a passive cue names after "by" ("was written by Springsteen"), if anyone."""
-    m = _AGENT.match(text, cue.end)
+    m = _AGENT.match(text, cue.end, max(cue.end, sent.end))
     if m is None or word_count(m.group("a")) > MAX_AGENT_WORDS or not could_be_speaker(m["a"]):
         return None
     return _span(text, *m.span("a"))
@@ -181,7 +181,7 @@ def _subject(text: str, sent: Sentence, cue: Span) -> Span | None:
     first = cue.text.split()[:1]
     if not first or not _PARTICIPLE_CUE.fullmatch(first[0]):
         return None
-    if not text[: cue.start].rstrip().endswith(","):
+    if not text[sent.start : cue.start].rstrip().endswith(","):
         return None
     m = _SUBJECT.match(text, sent.start, cue.start)
     who = m.group("s") if m else ""
@@ -206,7 +206,7 @@ def build_report(
             if sourceless:
                 # "He has been harshly criticized for ...": no one is named, unless the passive
                 # names its agent ("was written by Springsteen")
-                g.speaker = _agent(text, g.cue) if g.cue is not None else None
+                g.speaker = _agent(text, sents[it.sentence], g.cue) if g.cue else None
             elif g.speaker is None and g.cue is not None:
                 g.speaker = _subject(text, sents[it.sentence], g.cue)
             if g.cue is None or (g.speaker is None and not g.content and not sourceless):

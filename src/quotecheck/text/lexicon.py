@@ -115,12 +115,6 @@ GROUP = re.compile(
     r"scientists|researchers|economists|observers|diplomats|both|others|many|some)\b",
     re.I,
 )
-#: cues that name no source, whoever stands before them (PolNeAR annotates these without one):
-#: the passive with no agent ("was accused of", "have often been criticized"; its subject is
-#: what is reported), evidentials ("seems", "appeared to"), "reportedly", and a question put by
-#: no one named ("Asked about the vote, ..."). "was quoted as saying" is not one: its subject
-#: is the speaker; nor a state of mind ("were worried", "is convinced"), whose subject holds the
-#: stance (``STANCE_PARTICIPLES``).
 #: participles of a state of mind: on PolNeAR train, "concerned", "worried", "outraged",
 #: "convinced", "shocked", "divided" and "focused" after "is"/"were" have a source in 24 of 24
 #: attributions; the rest of the list are words of the same kind
@@ -129,6 +123,12 @@ STANCE_PARTICIPLES = (
     "|angered|pleased|disappointed|surprised|troubled|encouraged|satisfied|determined|committed"
     "|opposed|interested|dismayed|unconvinced|unimpressed|impressed|persuaded"
 )
+#: cues that name no source, whoever stands before them (PolNeAR annotates these without one):
+#: the passive with no agent ("was accused of", "have often been criticized"; its subject is
+#: what is reported), evidentials ("seems", "appeared to"), "reportedly", and a question put by
+#: no one named ("Asked about the vote, ..."). "was quoted as saying" is not one: its subject
+#: is the speaker; nor a state of mind ("were worried", "is convinced"), whose subject holds the
+#: stance (``STANCE_PARTICIPLES``).
 SOURCELESS_CUE = re.compile(
     r"(?:it\s+)?(?:is|are|was|were|be|been|being|(?:has|have|had|will|would)\s+(?:\w+ly\s+|"
     r"often\s+|also\s+|long\s+|not\s+)?been)\s+(?:\w+ly\s+|often\s+|also\s+)?"
