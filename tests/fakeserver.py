@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import sys
 import threading
 import time
 from collections import Counter
@@ -26,6 +27,20 @@ Responder = Callable[[dict], Reply]
 Inventor = Callable[[dict], str]
 
 FAULT_KINDS = ("429", "429_bare", "500", "503", "hang", "truncated", "invented")
+
+
+class QuietHTTPServer(ThreadingHTTPServer):
+    """Quiet when a client hangs up early (a fetcher that stops reading a PDF after its headers,
+    a client that times out).
+
+    socketserver prints such tracebacks to ``sys.stderr``, which a ``CliRunner`` test captures
+    as the command's own output; any other error still prints.
+    """
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -262,7 +277,7 @@ class FakeOpenAIServer:
 
     def start(self) -> FakeOpenAIServer:
         handler = type("Handler", (_Handler,), {"fake": self})
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler, bind_and_activate=False)
+        httpd = QuietHTTPServer(("127.0.0.1", 0), handler, bind_and_activate=False)
         httpd.daemon_threads = True
         httpd.block_on_close = False
         httpd.request_queue_size = 512  # a burst of -j 128 connections must not hit the backlog

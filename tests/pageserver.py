@@ -8,11 +8,12 @@ User-Agent) so tests can check what was asked, and that nothing was asked when o
 from __future__ import annotations
 
 import contextlib
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from fakeserver import QuietHTTPServer
 
 
 @dataclass
@@ -21,19 +22,6 @@ class Route:
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html"})
     body: bytes | list[bytes] = b""
     delay: float = 0.0
-
-
-class _Server(ThreadingHTTPServer):
-    """Quiet when a client hangs up early (the fetcher stops reading a PDF after its headers).
-
-    socketserver prints such tracebacks to ``sys.stderr``, which a ``CliRunner`` test captures
-    as the command's own output; any other error still prints.
-    """
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class PageServer:
@@ -72,7 +60,7 @@ class PageServer:
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(route.body)
 
-        self.httpd = _Server(("127.0.0.1", 0), Handler)
+        self.httpd = QuietHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
