@@ -165,7 +165,14 @@ async def run_verifiers(
     """The scored verifier (with and without code checks) and, with ``legacy_every`` K > 0,
     today's generative verifier on every Kth item, item by item on one model; plus one record
     per item."""
-    from quotecheck.factcheck import FULL, MODEL_ONLY, claim_signals, decide, plain_passages
+    from quotecheck.factcheck import (
+        FULL,
+        MODEL_ONLY,
+        ask_names,
+        claim_signals,
+        decide,
+        plain_passages,
+    )
     from quotecheck.llm import LLM
 
     llm = LLM(config)
@@ -180,6 +187,7 @@ async def run_verifiers(
             t0 = time.perf_counter()
             try:
                 signals = await claim_signals(llm, item.claim, [p.text for p in passages])
+                await ask_names(llm, item.claim, signals, FULL)
             except FATAL_ERRORS:
                 raise
             except QuotecheckError as err:

@@ -31,6 +31,7 @@ from quotecheck.factcheck.scoring import (
 )
 from quotecheck.factcheck.transcripts import Transcript, load_transcripts, parse_transcript
 from quotecheck.factcheck.verify import (
+    ask_names,
     decide,
     plain_passages,
     verify_claim_async,
@@ -42,6 +43,7 @@ __all__ = [
     "MODEL_ONLY",
     "Calibration",
     "Signals",
+    "ask_names",
     "claim_signals",
     "code_features",
     "contradicted",

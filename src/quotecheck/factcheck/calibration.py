@@ -30,7 +30,15 @@ class Calibration:
 
     def probability(self, features: dict[str, float]) -> float:
         z = self.intercept + sum(w * features.get(name, 0.0) for name, w in self.weights.items())
-        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+        p = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+        if self.with_checks and features.get("m_name_swap", 0.0) > 0:
+            p = min(p, NAME_SWAP_P)
+        return p
+
+    @property
+    def with_checks(self) -> bool:
+        """Whether the code checks count (``MODEL_ONLY`` is the model's answers alone)."""
+        return any("@" in name for name in self.weights)
 
     def label(self, p: float, contradicted: bool) -> Label:
         if p >= self.t_hi:
@@ -39,6 +47,13 @@ class Calibration:
             return Label.refuted if contradicted else Label.not_enough_evidence
         return Label.needs_review
 
+
+#: P(supported) at most when the name question finds that the deciding window gives another
+#: name where the claim gives one (``factcheck.cloze``): below ``t_lo``, so the claim is refuted.
+#: Set by hand, not fitted: the question is asked only of claims headed for ``supported``, and
+#: the FIT halves hold too few name swaps to fit a weight (it fired on 2 of the 316 FIT claims
+#: it was asked of; BENCHMARKS.md).
+NAME_SWAP_P = 0.1
 
 # Everything between the markers is written by scripts/fit_verifier.py --write.
 # fitted: begin

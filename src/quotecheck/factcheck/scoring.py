@@ -28,6 +28,9 @@ CLIP = 3.0  # counts of differences above this add nothing
 _EPS = 1e-4
 #: checks whose firing, with a low P(supported), makes the claim refuted (not merely unbacked)
 CONTRADICTIONS = ("negation_flip", "antonym", "number_mismatch", "date_mismatch", "role_swap")
+#: the feature of the name question (``cloze``): a model answer, so ``m_`` (kept when the code
+#: checks of a saved record are measured again), absent where the question was not asked
+NAME_SWAP = "m_name_swap"
 #: the checks that name differing words (all but the share of claim words the evidence lacks,
 #: which is almost never zero): when none fires, the model's answer is all a verdict rests on,
 #: so it gets a weight of its own (``m_sup_clean``)
@@ -56,6 +59,7 @@ class Signals:
     document: dict[str, Check]
     usage: Usage = field(default_factory=Usage)
     from_logprobs: bool = True
+    names: Check | None = None  # the name question (``cloze``), where it was asked
 
     @property
     def best(self) -> Scored | None:
@@ -66,10 +70,13 @@ class Signals:
         out = {"m_sup": _logit(best.p_yes if best else 0.0)}
         if self.prior is not None:
             out["m_null"] = _logit(self.prior)
+        if self.names is not None:
+            out[NAME_SWAP] = self.names.value
         return with_derived(out | _as_features(self.shown, self.document))
 
     def contradictions(self) -> list[Check]:
-        return [self.shown[k] for k in CONTRADICTIONS if self.shown[k].value > 0]
+        found = [self.shown[k] for k in CONTRADICTIONS if self.shown[k].value > 0]
+        return found + ([self.names] if self.names is not None and self.names.value > 0 else [])
 
 
 def with_derived(features: dict[str, float]) -> dict[str, float]:
@@ -80,7 +87,8 @@ def with_derived(features: dict[str, float]) -> dict[str, float]:
 
 def contradicted(features: dict[str, float]) -> bool:
     """Whether a contradiction check fired on the evidence shown (from ``Signals.features``)."""
-    return any(features.get(f"{k}@E", 0.0) > 0 for k in CONTRADICTIONS)
+    found = any(features.get(f"{k}@E", 0.0) > 0 for k in CONTRADICTIONS)
+    return found or features.get(NAME_SWAP, 0.0) > 0
 
 
 def _logit(p: float) -> float:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from quotecheck.factcheck.calibration import FULL, Calibration
 from quotecheck.factcheck.checks import Check, Span
+from quotecheck.factcheck.cloze import name_check
 from quotecheck.factcheck.scoring import Signals, claim_signals
 from quotecheck.factcheck.windows import Unit
 from quotecheck.llm import LLM, render
@@ -33,6 +34,7 @@ _WHAT = {
     "missing_names_numbers": "names or numbers the evidence never gives",
     "modality_flip": "a hedge or plan the evidence does not make",
     "quantifier_flip": "a quantifier the evidence does not use",
+    "name_swap": "a name where the evidence gives another",
 }
 
 
@@ -172,6 +174,23 @@ def decide(
     )
 
 
+async def ask_names(
+    llm: LLM, claim: str, signals: Signals, calibration: Calibration = FULL
+) -> None:
+    """Ask the name question (``cloze``) where its answer can change the verdict: the claim
+    is headed for ``supported`` or review; the answer goes into ``signals``."""
+    best = signals.best
+    if best is None or not calibration.with_checks:
+        return
+    if calibration.probability(signals.features()) < calibration.t_lo:
+        return
+    shown = signals.units[best.window.first : best.window.last + 1]
+    claim = " ".join(claim.split())
+    check, usage = await name_check(llm, claim, shown, best.window, best.p_yes)
+    signals.usage.add(usage)
+    signals.names = check
+
+
 async def verify_passages_async(
     claim: str, passages: Sequence[Passage], llm: LLM, *, calibration: Calibration = FULL
 ) -> VerifyResult:
@@ -179,6 +198,7 @@ async def verify_passages_async(
     if not passages or not claim.strip():
         return VerifyResult(Verdict(label=Label.not_enough_evidence, reason=NO_EVIDENCE), Usage())
     signals = await claim_signals(llm, claim, [p.text for p in passages])
+    await ask_names(llm, claim, signals, calibration)
     verdict = decide(claim, signals, passages, calibration)
     return VerifyResult(verdict, signals.usage, render("verify_score")[1], signals.from_logprobs)
 

@@ -3,7 +3,7 @@ embedded llama.cpp server with its weights. Knows no task: imports only ``schema
 """
 
 from quotecheck.llm.cache import ResponseCache, default_cache_path
-from quotecheck.llm.choice import Choice, option_probs
+from quotecheck.llm.choice import Choice, Peek, option_probs, peek
 from quotecheck.llm.client import LLM, Completion, parse_json, schema_for, validation_message
 from quotecheck.llm.config import (
     DEFAULT_OPENAI_MODEL,
@@ -49,6 +49,7 @@ __all__ = [
     "KNOWN_MODELS",
     "LLM",
     "Choice",
+    "Peek",
     "Completion",
     "EmbeddedServer",
     "LLMConfig",
@@ -61,6 +62,7 @@ __all__ = [
     "model_status",
     "option_probs",
     "parse_json",
+    "peek",
     "render",
     "resolve_model",
     "run_sync",

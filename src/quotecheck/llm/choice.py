@@ -4,8 +4,9 @@ The caller asks a question whose answer is one of a few option words ("yes"/"no"
 probability of each option: the softmax of the options' log-probabilities among the answer
 token's ``top_logprobs`` (an option outside them gets the lowest shown minus one). An endpoint
 that returns no log-probabilities still answers: its generated token gets probability 1, and
-``from_logprobs`` says so. One output token per question. Knows no task: imports ``schema``
-and the rest of ``llm``.
+``from_logprobs`` says so. One output token per question. ``peek`` is the same request with a
+few tokens of answer: their text and the first token's alternatives, for a caller that matches
+them to words of its own. Knows no task: imports ``schema`` and the rest of ``llm``.
 """
 
 from __future__ import annotations
@@ -57,35 +58,64 @@ def _read(response: Any) -> tuple[str, list[dict[str, Any]]]:
     return token, (content[0].get("top_logprobs") or []) if content else []
 
 
-async def choose(
-    llm: Any, messages: list[dict[str, str]], options: Sequence[str], *, prompt_id: str
-) -> Choice:
-    """Ask ``messages`` for one token and return the probabilities of ``options``; ``llm`` is
-    the ``client.LLM`` asking (its cache, prefix store and transport)."""
+@dataclass
+class Peek:
+    """A short answer's text, its first token's alternatives (token, log-probability; empty
+    where the endpoint returns none) and what it cost."""
+
+    text: str
+    first: list[tuple[str, float]]
+    usage: Usage = field(default_factory=Usage)
+
+
+async def _ask(
+    llm: Any, messages: list[dict[str, str]], max_tokens: int, *, prompt_id: str
+) -> tuple[dict[str, Any], Usage]:
+    """One greedy request with the first tokens' log-probabilities, through ``llm``'s cache,
+    prefix store and transport (``llm`` is the ``client.LLM`` asking)."""
     kwargs: dict[str, Any] = {
         "temperature": 0.0,
         "seed": llm.config.seed,
-        "max_tokens": 1,
+        "max_tokens": max_tokens,
         "logprobs": True,
         "top_logprobs": TOP_LOGPROBS,
     }
+    usage = Usage()
     key = llm._cache_key(prompt_id, messages, kwargs)
     if key is not None:
         hit = llm._cache.get(key)
         if hit is not None:
-            found = option_probs(options, *_read(hit["response"]))
-            found.usage.cached_calls = 1
-            return found
+            usage.cached_calls = 1
+            return hit["response"], usage
     llm._ensure_endpoint()
     t0 = time.perf_counter()
     held = await llm.prefix.before(messages) if llm.prefix else None
     raw = await llm._create(messages, kwargs)
     if held is not None:
         await llm.prefix.after(held)
-    response = raw.model_dump()
-    found = option_probs(options, *_read(response))
-    found.usage.calls, found.usage.seconds = 1, time.perf_counter() - t0
-    count_usage(found.usage, raw.usage)
+    response = {"choices": raw.model_dump().get("choices")}
+    usage.calls, usage.seconds = 1, time.perf_counter() - t0
+    count_usage(usage, raw.usage)
     if key is not None:
-        llm._cache.put(key, {"response": {"choices": response.get("choices")}})
+        llm._cache.put(key, {"response": response})
+    return response, usage
+
+
+async def choose(
+    llm: Any, messages: list[dict[str, str]], options: Sequence[str], *, prompt_id: str
+) -> Choice:
+    """Ask ``messages`` for one token and return the probabilities of ``options``."""
+    response, usage = await _ask(llm, messages, 1, prompt_id=prompt_id)
+    found = option_probs(options, *_read(response))
+    found.usage = usage
     return found
+
+
+async def peek(
+    llm: Any, messages: list[dict[str, str]], max_tokens: int, *, prompt_id: str
+) -> Peek:
+    """Ask ``messages`` for at most ``max_tokens`` tokens: their text and the first token's
+    alternatives."""
+    response, usage = await _ask(llm, messages, max_tokens, prompt_id=prompt_id)
+    text, top = _read(response)
+    return Peek(text, [(t["token"], t["logprob"]) for t in top], usage)

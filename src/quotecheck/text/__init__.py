@@ -28,6 +28,7 @@ from quotecheck.text.inputs import (
     read_file,
     text_sha256,
 )
+from quotecheck.text.names import Name, name_words, names, same_name
 from quotecheck.text.pages import (
     load_file,
     page_of,
@@ -63,6 +64,7 @@ __all__ = [
     "HTML_SUFFIXES",
     "JSONL_SUFFIXES",
     "MAX_INPUT",
+    "Name",
     "TEXT_SUFFIXES",
     "JsonlLine",
     "Page",
@@ -85,6 +87,8 @@ __all__ = [
     "looks_like_html",
     "merge_meta",
     "missing_terms",
+    "name_words",
+    "names",
     "page_of",
     "paragraphs",
     "plain_text",
@@ -94,6 +98,7 @@ __all__ = [
     "read_bytes",
     "read_file",
     "read_page",
+    "same_name",
     "sentence_at",
     "sentences",
     "spelled_numbers",

@@ -320,6 +320,14 @@ SENTENCE_OPENERS = frozenset(
     until perhaps maybe indeed actually every many several""".split()
 )
 
+#: capitalised words that start a line of a transcript or a question-answer pair, never a
+#: name ("Q:", "A:", "Yes.", "Um,", "Let's"); with STOPWORDS, SENTENCE_OPENERS and NAME_TITLES,
+#: what ``text.names`` drops from the front of a run of capitals
+NOT_NAME_OPENERS = frozenset(
+    """q a yes no oh okay ok um uh ah mm hmm well let i'll i'm i've i'd title answer question
+    sentence evidence claim chairman chairwoman""".split()
+)
+
 #: last words of a company's name that news copy often leaves out ("Two Sigma Investments" is
 #: "Two Sigma"): a claim's name is not short of a word when the evidence gives the rest of it
 ORG_SUFFIXES = frozenset(
