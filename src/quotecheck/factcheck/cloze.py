@@ -69,6 +69,7 @@ def blanks(claim: str, shown: Sequence[Unit]) -> list[Blank]:
 
 
 def _evidence(units_shown: Sequence[Unit], window: Window) -> str:
+    """The window's units a line each; the window's own text where it cut a huge unit short."""
     text = "\n".join(" ".join(u.text.split()) for u in units_shown)
     return text if len(text) <= len(window.text) + len(units_shown) else window.text
 

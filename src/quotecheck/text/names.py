@@ -74,19 +74,20 @@ def names(text: str) -> list[Name]:
             continue
         start = m.start() + found[0].start()
         end = m.start() + found[-1].end()
-        while (
-            end > start
-            and text[end - 1] in ",'’\"”"
-            or text[end - 1 : end] == "."
-            and (not re.search(r"(?:^|\s|\.)[A-Z]\.$", text[start:end]))
-        ):
+        while end > start and (
+            text[end - 1] in ",'’\"”"
+            or text[end - 1] == "."
+            and not re.search(r"(?:^|\s|\.)[A-Z]\.$", text[start:end])
+        ):  # a closing mark or full stop, but not the stop of "U.S." or "J."
             end -= 1
         piece = text[start:end]
         if name_words(piece) <= _DATES:  # "March", "Monday", "Dec": the date check's, not a name
             continue
         if len(piece) < 2 or not piece[:1].isupper() and piece[:1] not in '"“':
             continue
-        first = text[: m.start()].rstrip()
-        opener = whole == len(found) == 1 and (not first or first[-1] in _OPENS)
+        before = m.start() - 1
+        while before >= 0 and text[before].isspace():
+            before -= 1
+        opener = whole == len(found) == 1 and (before < 0 or text[before] in _OPENS)
         out.append(Name(start, end, piece, opener))
     return out
