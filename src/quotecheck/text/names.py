@@ -34,6 +34,8 @@ _DATES = frozenset(DATE_WORDS) | {w[:3] for w in DATE_WORDS[:19]} | {"sept"}
 
 
 class Name(NamedTuple):
+    """One run: ``text[start:end]`` of the text it was found in."""
+
     start: int
     end: int
     text: str
