@@ -47,12 +47,57 @@ def test_names_are_runs_of_capitals_without_their_openers_and_titles() -> None:
 
 def test_a_name_is_asked_about_only_beside_other_names_of_the_window() -> None:
     us = units([EVIDENCE])
-    found = blanks(CLAIM.replace(".", " of Port Aldwin."), us)
-    # "Port Aldwin" is not in the window: any name there would fit its blank better, so the
-    # question is not asked (the names check speaks for it)
+    found = blanks(CLAIM.replace(".", " of Port Aldwin."), us, windows(us)[0])
+    # "Port Aldwin" is nowhere in the evidence: the names check speaks for it, not this question
     assert [(b.name.text, b.own) for b in found] == [("Marta Okafor", ["Marta Okafor"])]
     assert [o[0] for o in found[0].others] == ["Lena Varga"]  # "Monday", "March": dates
-    assert blanks("Marta Okafor chairs the board.", units(["Marta Okafor chairs the board."])) == []
+    alone = units(["Marta Okafor chairs the board."])
+    assert blanks("Marta Okafor chairs the board.", alone, windows(alone)[0]) == []
+
+
+AFIELD = [
+    "Dara Quill opened the new ferry terminal at Port Aldwin last spring.",
+    "The harbour board met on Tuesday to review the budget.",
+    "Tomas Reyes, its treasurer, said costs had doubled.",
+    "He said the board would ask the bank for a loan.",
+]
+
+
+def test_a_name_the_window_lacks_is_asked_of_the_window_and_the_units_before_it() -> None:
+    us = units(AFIELD)
+    window = next(w for w in windows(us) if (w.first, w.last) == (2, 3))
+    (b,) = blanks("Dara Quill said costs had doubled.", us, window)
+    # read back to the unit that gives the name, and no further
+    assert [u.passage for u in b.units] == [0, 1, 2, 3] and b.own == ["Dara Quill"]
+    assert [o[0] for o in b.others] == ["Port Aldwin", "Tomas Reyes"]
+    (b,) = blanks("Dara Quill said costs had doubled.", us, windows(us)[-1])
+    assert [u.passage for u in b.units] == [0, 1, 2, 3]
+    # further back than three units: asked all the same, with none of its own to choose
+    filler = ["The meeting opened at nine with a short prayer.", "Tea was served at ten."]
+    far = units([AFIELD[0], *filler, *AFIELD[1:]])
+    window = next(w for w in windows(far) if (w.first, w.last) == (4, 5))
+    (b,) = blanks("Dara Quill said costs had doubled.", far, window)
+    assert [u.passage for u in b.units] == [1, 2, 3, 4, 5] and b.own == []
+
+
+def test_the_check_fires_on_a_name_from_elsewhere_in_the_evidence(
+    fake_server: FakeOpenAIServer,
+) -> None:
+    seen = _answering(fake_server, "Tomas Reyes", {"Tom": -0.1, "D": -3.0})
+    us = units(AFIELD)
+    window = next(w for w in windows(us) if (w.first, w.last) == (2, 3))
+    claim = "Dara Quill said costs had doubled."
+    check, _ = asyncio.run(name_check(_llm(fake_server), claim, us, window, 0.5))
+    assert check.value == 1
+    evidence_side = check.spans[1]
+    assert evidence_side.passage == 2
+    assert AFIELD[2][evidence_side.start : evidence_side.end] == "Tomas Reyes"
+    # the question showed the units before the window, a line each
+    assert AFIELD[0] in seen[0]["messages"][-1]["content"]
+    # for a name the window lacks, the other name must be backed clearly better
+    _answering(fake_server, "Tomas Reyes", {"Tom": -0.1, "D": -3.0}, swapped=0.55)
+    check, _ = asyncio.run(name_check(_llm(fake_server), claim, us, window, 0.5))
+    assert check.value == 0
 
 
 def _answering(

@@ -8,8 +8,13 @@ of the Odessa Jackalopes") and the model is asked to fill the blank from the win
 (``prompts/verify_name.j2``, a few tokens). Code matches the answer to the window's names.
 When it gives another name, the first answer token's alternatives lean that way too, and the
 verifier's own question (``scoring``) finds the claim with that name better supported by the
-window than the claim as written, the check fires with both names as its spans. Measured on
-FIT claims and the same claims with one name swapped by code (BENCHMARKS.md, tuning log).
+window than the claim as written, the check fires with both names as its spans.
+
+A name the window lacks but the evidence gives elsewhere (a swap taken from another part of the
+evidence; the window may say "he") is asked of the window with the units just before it, up to
+the one that gives the name, and fires only when the window backs the other name clearly better
+(``AFIELD_MARGIN``). Measured on FIT claims and the same claims with one name swapped by code
+(BENCHMARKS.md, tuning log).
 Imports ``llm``, ``text`` and ``checks``, ``scoring`` and ``windows`` of ``factcheck``.
 """
 
@@ -32,46 +37,82 @@ from quotecheck.text import Name, key_terms, name_words, names, same_name
 PROMPT_ID = "verify_name"
 MAX_NAMES = 3  # names of one claim asked about
 MAX_TOKENS = 6  # enough for the first words of a name
+BACK = 3  # units before the window shown for a name the window lacks
+UNIT_CHARS = 400  # of each of those
+AFIELD_MARGIN = 0.1  # how much better the window must back the other name, for a name it lacks
 BLANK = "____"
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 
 
 @dataclass
 class Blank:
-    """One name of the claim, the window's names for the same thing (``own``) and those for
-    nothing the claim names (``others``, each with its unit)."""
+    """One name of the claim, the evidence the question shows (``units``), its names for the
+    same thing (``own``) and those for nothing the claim names (``others``, each with its
+    unit)."""
 
     name: Name
     own: list[str]
     others: list[tuple[str, Unit, Name]]
+    units: list[Unit]
 
 
-def blanks(claim: str, shown: Sequence[Unit]) -> list[Blank]:
-    """The claim's names worth a question against the units ``shown``: named there, beside
-    at least one other name. (A name the window lacks is not asked about: any name of the
-    window fits its blank better, so the answer says nothing; the names check speaks there.)"""
-    found = [(u, n) for u in shown for n in names(u.text)]
-    plain = {n.text for _, n in found if not n.opener}
-    # a lone capitalised word opening its sentence counts only if it is a name elsewhere too
-    found = [(u, n) for u, n in found if not n.opener or n.text in plain]
+def _named(name: Name, shown: Sequence[Unit]) -> bool:
+    return any(same_name(m.text, name.text) for u in shown for m in names(u.text))
+
+
+def _context(name: Name, every: Sequence[Unit], window: Window) -> list[Unit]:
+    """The window and up to ``BACK`` units before it, stopping at the first that gives
+    ``name``: where the window calls someone "he", the name it stands for is usually there."""
+    out = list(every[window.first : window.last + 1])
+    for i in range(window.first - 1, max(-1, window.first - 1 - BACK), -1):
+        out.insert(0, every[i])
+        if _named(name, [every[i]]):
+            break
+    return out
+
+
+def blanks(claim: str, every: Sequence[Unit], window: Window) -> list[Blank]:
+    """The claim's names worth a question against ``window`` (units of ``every``): each name
+    the window gives beside at least one other name, asked of the window; and each name the
+    evidence gives elsewhere but the window lacks, asked of the window with the units just
+    before it (a swapped name is most often one of these). A name the evidence never gives is
+    not asked about: the names check speaks there."""
+    shown = every[window.first : window.last + 1]
     ours = [n for n in names(claim) if name_words(n.text) & key_terms(claim)]
     out = []
     for n in ours:
+        here = _named(n, shown)
+        if not here and not _named(n, every):
+            continue
+        context = list(shown) if here else _context(n, every, window)
+        found = [(u, m) for u in context for m in names(u.text)]
+        plain = {m.text for _, m in found if not m.opener}
+        # a lone capitalised word opening its sentence counts only if it is a name elsewhere too
+        found = [(u, m) for u, m in found if not m.opener or m.text in plain]
         own = sorted({m.text for _, m in found if same_name(m.text, n.text)})
         others = {
             m.text: (m.text, u, m)
             for u, m in found
             if not any(same_name(m.text, c.text) for c in ours)
         }
-        if own and others:
-            out.append(Blank(n, own, list(others.values())))
+        if others and (own or not here):
+            out.append(Blank(n, own, list(others.values()), context))
     return out[:MAX_NAMES]
 
 
-def _evidence(units_shown: Sequence[Unit], window: Window) -> str:
-    """The window's units a line each; the window's own text where it cut a huge unit short."""
-    text = "\n".join(" ".join(u.text.split()) for u in units_shown)
-    return text if len(text) <= len(window.text) + len(units_shown) else window.text
+def _evidence(context: Sequence[Unit], window: Window) -> str:
+    """The units a line each; the window's own text where it cut a huge unit short, and a
+    unit before the window cut to ``UNIT_CHARS``."""
+    before = [" ".join(u.text.split())[:UNIT_CHARS] for u in context[: -window_size(window)]]
+    own = context[-window_size(window) :]
+    text = "\n".join(" ".join(u.text.split()) for u in own)
+    if len(text) > len(window.text) + len(own):
+        text = window.text
+    return "\n".join([*before, text])
+
+
+def window_size(window: Window) -> int:
+    return window.last - window.first + 1
 
 
 def messages(evidence: str, sentence: str) -> list[dict[str, str]]:
@@ -107,15 +148,16 @@ def _lean(first: Sequence[tuple[str, float]], own: Sequence[str], others: Sequen
 
 
 async def name_check(
-    llm: LLM, claim: str, shown: Sequence[Unit], window: Window, p_claim: float
+    llm: LLM, claim: str, every: Sequence[Unit], window: Window, p_claim: float
 ) -> tuple[Check, Usage]:
-    """``name_swap``: how many names of ``claim`` the window (its units ``shown``) gives
-    another name for, with the claim's name and the window's as spans. ``p_claim`` is the
-    verifier's P(yes) for the claim on this window."""
+    """``name_swap``: how many names of ``claim`` the window (units of ``every``) and the units
+    just before it give another name for, with the claim's name and the evidence's as spans.
+    ``p_claim`` is the verifier's P(yes) for the claim on this window."""
     usage, spans, n = Usage(), [], 0
-    evidence = _evidence(shown, window)
-    for b in blanks(claim, shown):
+    shown = list(every[window.first : window.last + 1])
+    for b in blanks(claim, every, window):
         sentence = claim[: b.name.start] + BLANK + claim[b.name.end :]
+        evidence = _evidence(b.units, window)
         answer = await peek(llm, messages(evidence, sentence), MAX_TOKENS, prompt_id=PROMPT_ID)
         usage.add(answer.usage)
         other = next((o for o in b.others if _matches(answer.text, o[0])), None)
@@ -129,7 +171,8 @@ async def name_check(
             score_messages(swapped, window.text), OPTIONS, prompt_id=SCORE_PROMPT
         )
         usage.add(choice.usage)
-        if choice.probs["yes"] <= p_claim:  # the window backs the claim's name at least as well
+        margin = 0.0 if b.units == shown else AFIELD_MARGIN
+        if choice.probs["yes"] <= p_claim + margin:  # the claim's name is backed as well
             continue
         n += 1
         spans += [

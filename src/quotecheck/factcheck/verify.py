@@ -184,9 +184,8 @@ async def ask_names(
         return
     if calibration.probability(signals.features()) < calibration.t_lo:
         return
-    shown = signals.units[best.window.first : best.window.last + 1]
     claim = " ".join(claim.split())
-    check, usage = await name_check(llm, claim, shown, best.window, best.p_yes)
+    check, usage = await name_check(llm, claim, signals.units, best.window, best.p_yes)
     signals.usage.add(usage)
     signals.names = check
 
