@@ -11,7 +11,7 @@ from conftest_fakeserver import FAKE_KEY, FAKE_MODEL
 from fakeserver import FakeOpenAIServer, chat_completion
 from quotecheck.factcheck import FULL, plain_passages
 from quotecheck.factcheck.calibration import NAME_SWAP_P
-from quotecheck.factcheck.cloze import BLANK, blanks, name_check
+from quotecheck.factcheck.cloze import AFIELD_MARGIN, BLANK, blanks, name_check
 from quotecheck.factcheck.scoring import Scored, Signals, code_checks
 from quotecheck.factcheck.verify import ask_names, decide
 from quotecheck.factcheck.windows import units, windows
@@ -69,6 +69,11 @@ def test_a_name_the_window_lacks_is_asked_of_the_window_and_the_units_before_it(
     (b,) = blanks("Dara Quill said costs had doubled.", us, window)
     # read back to the unit that gives the name, and no further
     assert [u.passage for u in b.units] == [0, 1, 2, 3] and b.own == ["Dara Quill"]
+    assert b.margin == AFIELD_MARGIN
+    # a window that opens the evidence has no units before it: still a name it lacks
+    (opening,) = blanks("Tomas Reyes opened the ferry terminal.", us, windows(us)[0])
+    assert [u.passage for u in opening.units] == [0, 1] and opening.margin == AFIELD_MARGIN
+    assert blanks(CLAIM, units([EVIDENCE]), windows(units([EVIDENCE]))[0])[0].margin == 0
     assert [o[0] for o in b.others] == ["Port Aldwin", "Tomas Reyes"]
     (b,) = blanks("Dara Quill said costs had doubled.", us, windows(us)[-1])
     assert [u.passage for u in b.units] == [0, 1, 2, 3]

@@ -48,12 +48,13 @@ _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 class Blank:
     """One name of the claim, the evidence the question shows (``units``), its names for the
     same thing (``own``) and those for nothing the claim names (``others``, each with its
-    unit)."""
+    unit), and how much better the window must back another name (``margin``)."""
 
     name: Name
     own: list[str]
     others: list[tuple[str, Unit, Name]]
     units: list[Unit]
+    margin: float
 
 
 def _named(name: Name, shown: Sequence[Unit]) -> bool:
@@ -96,22 +97,23 @@ def blanks(claim: str, every: Sequence[Unit], window: Window) -> list[Blank]:
             if not any(same_name(m.text, c.text) for c in ours)
         }
         if others and (own or not here):
-            out.append(Blank(n, own, list(others.values()), context))
+            margin = 0.0 if here else AFIELD_MARGIN
+            out.append(Blank(n, own, list(others.values()), context, margin))
     return out[:MAX_NAMES]
 
 
 def _evidence(context: Sequence[Unit], window: Window) -> str:
     """The units a line each; the window's own text where it cut a huge unit short, and a
     unit before the window cut to ``UNIT_CHARS``."""
-    before = [" ".join(u.text.split())[:UNIT_CHARS] for u in context[: -window_size(window)]]
-    own = context[-window_size(window) :]
+    before = [" ".join(u.text.split())[:UNIT_CHARS] for u in context[: -_width(window)]]
+    own = context[-_width(window) :]
     text = "\n".join(" ".join(u.text.split()) for u in own)
     if len(text) > len(window.text) + len(own):
         text = window.text
     return "\n".join([*before, text])
 
 
-def window_size(window: Window) -> int:
+def _width(window: Window) -> int:
     return window.last - window.first + 1
 
 
@@ -154,7 +156,6 @@ async def name_check(
     just before it give another name for, with the claim's name and the evidence's as spans.
     ``p_claim`` is the verifier's P(yes) for the claim on this window."""
     usage, spans, n = Usage(), [], 0
-    shown = list(every[window.first : window.last + 1])
     for b in blanks(claim, every, window):
         sentence = claim[: b.name.start] + BLANK + claim[b.name.end :]
         evidence = _evidence(b.units, window)
@@ -171,8 +172,7 @@ async def name_check(
             score_messages(swapped, window.text), OPTIONS, prompt_id=SCORE_PROMPT
         )
         usage.add(choice.usage)
-        margin = 0.0 if b.units == shown else AFIELD_MARGIN
-        if choice.probs["yes"] <= p_claim + margin:  # the claim's name is backed as well
+        if choice.probs["yes"] <= p_claim + b.margin:  # the claim's name is backed as well
             continue
         n += 1
         spans += [
