@@ -57,19 +57,20 @@ class Blank:
     margin: float
 
 
-def _named(name: Name, shown: Sequence[Unit]) -> bool:
-    return any(same_name(m.text, name.text) for u in shown for m in names(u.text))
+def _named(name: Name, found: Sequence[Sequence[Name]]) -> bool:
+    return any(same_name(m.text, name.text) for ms in found for m in ms)
 
 
-def _context(name: Name, every: Sequence[Unit], window: Window) -> list[Unit]:
-    """The window and up to ``BACK`` units before it, stopping at the first that gives
-    ``name``: where the window calls someone "he", the name it stands for is usually there."""
-    out = list(every[window.first : window.last + 1])
-    for i in range(window.first - 1, max(-1, window.first - 1 - BACK), -1):
-        out.insert(0, every[i])
-        if _named(name, [every[i]]):
+def _context(name: Name, found: Sequence[Sequence[Name]], window: Window) -> range:
+    """The indices of the window and up to ``BACK`` units before it, stopping at the first
+    that gives ``name``: where the window calls someone "he", the name it stands for is
+    usually there."""
+    first = window.first
+    while first > max(0, window.first - BACK):
+        first -= 1
+        if _named(name, [found[first]]):
             break
-    return out
+    return range(first, window.last + 1)
 
 
 def blanks(claim: str, every: Sequence[Unit], window: Window) -> list[Blank]:
@@ -78,15 +79,16 @@ def blanks(claim: str, every: Sequence[Unit], window: Window) -> list[Blank]:
     evidence gives elsewhere but the window lacks, asked of the window with the units just
     before it (a swapped name is most often one of these). A name the evidence never gives is
     not asked about: the names check speaks there."""
-    shown = every[window.first : window.last + 1]
+    found_in = [names(u.text) for u in every]  # once per claim, not once per name
+    shown = range(window.first, window.last + 1)
     ours = [n for n in names(claim) if name_words(n.text) & key_terms(claim)]
     out = []
     for n in ours:
-        here = _named(n, shown)
-        if not here and not _named(n, every):
+        here = _named(n, [found_in[i] for i in shown])
+        if not here and not _named(n, found_in):
             continue
-        context = list(shown) if here else _context(n, every, window)
-        found = [(u, m) for u in context for m in names(u.text)]
+        context = shown if here else _context(n, found_in, window)
+        found = [(every[i], m) for i in context for m in found_in[i]]
         plain = {m.text for _, m in found if not m.opener}
         # a lone capitalised word opening its sentence counts only if it is a name elsewhere too
         found = [(u, m) for u, m in found if not m.opener or m.text in plain]
@@ -98,7 +100,7 @@ def blanks(claim: str, every: Sequence[Unit], window: Window) -> list[Blank]:
         }
         if others and (own or not here):
             margin = 0.0 if here else AFIELD_MARGIN
-            out.append(Blank(n, own, list(others.values()), context, margin))
+            out.append(Blank(n, own, list(others.values()), [every[i] for i in context], margin))
     return out[:MAX_NAMES]
 
 
