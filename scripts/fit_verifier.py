@@ -49,6 +49,7 @@ CODE = [
     "quantifier_flip@E",
     "date_mismatch@E",
     "number_mismatch@E",
+    "quantity_mismatch@D",
     "antonym@E",
     "role_swap@E",
 ]

@@ -14,76 +14,12 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
+from quotecheck.factcheck.quantities import quantity_mismatch
+from quotecheck.factcheck.tokens import Check, Evidence, Span, Tok, cspan, toks
 from quotecheck.factcheck.windows import Unit
 from quotecheck.text import lexicon, missing_terms, stem
 from quotecheck.text.lexicon import STOPWORDS
-
-_WORD = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*|n['’]t\b")
-
-
-@dataclass(frozen=True)
-class Span:
-    side: str  # "claim" or "evidence"
-    text: str
-    start: int  # into the claim, or into passage ``passage``
-    end: int
-    passage: int | None = None
-
-
-@dataclass
-class Check:
-    name: str
-    value: float
-    spans: list[Span] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Tok:
-    word: str  # lower case
-    stem: str
-    start: int
-    end: int
-    unit: int  # -1 for the claim
-
-
-def _toks(text: str, unit: int = -1) -> list[Tok]:
-    return [
-        Tok(m.group().lower(), stem(m.group()), m.start(), m.end(), unit)
-        for m in _WORD.finditer(text)
-    ]
-
-
-class Evidence:
-    """Evidence units tokenised once, shared by all checks."""
-
-    def __init__(self, us: Sequence[Unit]) -> None:
-        self.units = list(us)
-        self.toks = [_toks(u.text, i) for i, u in enumerate(self.units)]
-        self.stems = {t.stem for ts in self.toks for t in ts}
-        self.words = {t.word for ts in self.toks for t in ts}
-
-    def span(self, t: Tok) -> Span:
-        u = self.units[t.unit]
-        return Span(
-            "evidence", u.text[t.start : t.end], u.start + t.start, u.start + t.end, u.passage
-        )
-
-    def find(self, stems: set[str], limit: int = 3) -> list[Span]:
-        out = []
-        for ts in self.toks:
-            for t in ts:
-                if t.stem in stems:
-                    out.append(self.span(t))
-                    if len(out) >= limit:
-                        return out
-        return out
-
-
-def _cspan(claim: str, t: Tok) -> Span:
-    return Span("claim", claim[t.start : t.end], t.start, t.end)
-
 
 ANTONYMS: dict[str, set[str]] = {}
 for _pair in lexicon.ANTONYM_PAIRS.replace("\n", "").split("|"):
@@ -127,7 +63,7 @@ def _content(t: Tok) -> bool:
 
 def negation_flip(claim: str, ev: Evidence) -> Check:
     """A claim word that is negated on one side only: "did not provide" vs "provides"."""
-    ct = _toks(claim)
+    ct = toks(claim)
     spans: list[Span] = []
     flips = 0
     for i, t in enumerate(ct):
@@ -148,26 +84,26 @@ def negation_flip(claim: str, ev: Evidence) -> Check:
             spans += [Span("claim", claim[cue.start : t.end], cue.start, t.end), ev.span(e_pos)]
         elif not c_neg and e_neg is not None and e_pos is None:
             flips += 1
-            spans += [_cspan(claim, t), ev.span(e_neg)]
+            spans += [cspan(claim, t), ev.span(e_neg)]
     # a negation cue in the claim with no negation anywhere in the evidence
     cues = [t for t in ct if t.word in NEGATION]
     if cues and not (ev.words & NEGATION):
         flips += 1
-        spans += [_cspan(claim, c) for c in cues]
+        spans += [cspan(claim, c) for c in cues]
     return Check("negation_flip", float(flips), spans)
 
 
 def modality_flip(claim: str, ev: Evidence) -> Check:
     """Hedges and plans on one side only: "plans to open" against "opened"."""
-    ct = _toks(claim)
-    spans = [_cspan(claim, t) for t in ct if t.word in MODAL and t.stem not in ev.stems]
+    ct = toks(claim)
+    spans = [cspan(claim, t) for t in ct if t.word in MODAL and t.stem not in ev.stems]
     return Check("modality_flip", float(len(spans)), spans)
 
 
 def quantifier_flip(claim: str, ev: Evidence) -> Check:
     """Quantifiers of the claim ("only", "all", "some") that the evidence never uses."""
-    ct = _toks(claim)
-    spans = [_cspan(claim, t) for t in ct if t.word in QUANTIFIER and t.word not in ev.words]
+    ct = toks(claim)
+    spans = [cspan(claim, t) for t in ct if t.word in QUANTIFIER and t.word not in ev.words]
     return Check("quantifier_flip", float(len(spans)), spans)
 
 
@@ -185,7 +121,7 @@ def _dates(toks: Sequence[Tok], text: str) -> list[tuple[str, str, Tok]]:
 
 def date_mismatch(claim: str, ev: Evidence) -> Check:
     """A claim date (year, month, weekday) absent from the evidence while it gives another one."""
-    cd = _dates(_toks(claim), claim)
+    cd = _dates(toks(claim), claim)
     ed = [d for ts, u in zip(ev.toks, ev.units, strict=True) for d in _dates(ts, u.text)]
     spans: list[Span] = []
     n = 0
@@ -193,7 +129,7 @@ def date_mismatch(claim: str, ev: Evidence) -> Check:
         same = [d for d in ed if d[0] == kind]
         if same and all(d[1] != value for d in same):
             n += 1
-            spans.append(_cspan(claim, t))
+            spans.append(cspan(claim, t))
             spans += [ev.span(d[2]) for d in same[:2]]
     return Check("date_mismatch", float(n), spans)
 
@@ -215,7 +151,7 @@ def _numbers(toks: Sequence[Tok]) -> list[tuple[float, Tok]]:
 
 def number_mismatch(claim: str, ev: Evidence) -> Check:
     """A claim number (not a year) that the evidence never gives while it gives other numbers."""
-    cn = _numbers(_toks(claim))
+    cn = _numbers(toks(claim))
     en = [x for ts in ev.toks for x in _numbers(ts)]
     values = {v for v, _ in en}
     spans: list[Span] = []
@@ -223,7 +159,7 @@ def number_mismatch(claim: str, ev: Evidence) -> Check:
     for v, t in cn:
         if en and v not in values:
             n += 1
-            spans.append(_cspan(claim, t))
+            spans.append(cspan(claim, t))
             spans += [ev.span(x[1]) for x in en[:2]]
     return Check("number_mismatch", float(n), spans)
 
@@ -251,7 +187,7 @@ def antonym(claim: str, ev: Evidence) -> Check:
     """A claim word absent from the evidence whose antonym is there (rose/fell, won/lost)."""
     spans: list[Span] = []
     n = 0
-    for t in _toks(claim):
+    for t in toks(claim):
         if (
             t.stem in ev.stems
             or not _content(t)
@@ -264,7 +200,7 @@ def antonym(claim: str, ev: Evidence) -> Check:
         hits = ev.find(opp, limit=1)
         if hits:
             n += 1
-            spans += [_cspan(claim, t), *hits]
+            spans += [cspan(claim, t), *hits]
     return Check("antonym", float(n), spans)
 
 
@@ -291,7 +227,7 @@ def role_swap(claim: str, ev: Evidence) -> Check:
     unit gives only in the other order around that word ("Smith sued Acme")."""
     names = [(m.group().lower(), m.start(), m.end()) for m in _CAP.finditer(claim)]
     names = [n for n in names if n[0] not in STOPWORDS and n[0] not in lexicon.SENTENCE_OPENERS]
-    ct = _toks(claim)
+    ct = toks(claim)
     spans: list[Span] = []
     n = 0
     for (a, a0, a1), (b, b0, b1) in zip(names, names[1:], strict=False):
@@ -316,10 +252,10 @@ def role_swap(claim: str, ev: Evidence) -> Check:
 
 def novel_content(claim: str, ev: Evidence) -> Check:
     """Share of the claim's content words (stemmed) that the evidence never uses."""
-    ct = [t for t in _toks(claim) if _content(t)]
+    ct = [t for t in toks(claim) if _content(t)]
     novel = [t for t in ct if t.stem not in ev.stems]
     share = len(novel) / len(ct) if ct else 0.0
-    return Check("novel_content", share, [_cspan(claim, t) for t in novel])
+    return Check("novel_content", share, [cspan(claim, t) for t in novel])
 
 
 CHECKS = (
@@ -329,6 +265,7 @@ CHECKS = (
     quantifier_flip,
     date_mismatch,
     number_mismatch,
+    quantity_mismatch,
     antonym,
     role_swap,
     novel_content,

@@ -28,6 +28,9 @@ CLIP = 3.0  # counts of differences above this add nothing
 _EPS = 1e-4
 #: checks whose firing, with a low P(supported), makes the claim refuted (not merely unbacked)
 CONTRADICTIONS = ("negation_flip", "antonym", "number_mismatch", "date_mismatch", "role_swap")
+#: the same, measured against the whole evidence: a quantity of the claim's thing that the
+#: evidence never gives with the claim's value is a contradiction wherever it stands
+DOCUMENT_CONTRADICTIONS = ("quantity_mismatch",)
 #: the feature of the name question (``cloze``): a model answer, so ``m_`` (kept when the code
 #: checks of a saved record are measured again), absent where the question was not asked
 NAME_SWAP = "m_name_swap"
@@ -38,6 +41,7 @@ DIFFERENCES = (
     "missing_names_numbers@E",
     "missing_names_numbers@D",
     *(f"{k}@E" for k in ("modality_flip", "quantifier_flip", *CONTRADICTIONS)),
+    *(f"{k}@D" for k in DOCUMENT_CONTRADICTIONS),
 )
 
 
@@ -76,6 +80,7 @@ class Signals:
 
     def contradictions(self) -> list[Check]:
         found = [self.shown[k] for k in CONTRADICTIONS if self.shown[k].value > 0]
+        found += [self.document[k] for k in DOCUMENT_CONTRADICTIONS if self.document[k].value > 0]
         return found + ([self.names] if self.names is not None and self.names.value > 0 else [])
 
 
@@ -88,6 +93,7 @@ def with_derived(features: dict[str, float]) -> dict[str, float]:
 def contradicted(features: dict[str, float]) -> bool:
     """Whether a contradiction check fired on the evidence shown (from ``Signals.features``)."""
     found = any(features.get(f"{k}@E", 0.0) > 0 for k in CONTRADICTIONS)
+    found = found or any(features.get(f"{k}@D", 0.0) > 0 for k in DOCUMENT_CONTRADICTIONS)
     return found or features.get(NAME_SWAP, 0.0) > 0
 
 

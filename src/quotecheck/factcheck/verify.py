@@ -27,6 +27,7 @@ NO_EVIDENCE = "no relevant evidence"
 UNSEEN_TERMS = "the evidence shown never mentions"
 _WHAT = {
     "number_mismatch": "another number",
+    "quantity_mismatch": "another quantity of the same thing",
     "date_mismatch": "another date",
     "negation_flip": "a negation on one side only",
     "antonym": "the opposite word",
