@@ -164,3 +164,23 @@ def test_names_the_evidence_never_gives_keep_a_claim_from_support() -> None:
     v = decide(claim, signals, passages, cal)
     assert v.label is not Label.supported and v.partial
     assert v.reason.startswith(UNSEEN_TERMS) and "Okafor" in v.reason
+
+
+@pytest.mark.parametrize(
+    ("claim", "fires"),
+    [
+        ("Operating profit rose 11 percent.", True),  # "profit" beside both words
+        ("Agency head Stefan Orlov rejected the plan.", True),
+        ("Share prices rose in Oslo.", False),  # "fell" stands among other words
+        ("Some staff found the repairs hard, others easy.", False),  # both words: no flip
+        ("Staff found the repairs hard.", True),
+        ("He liked to play the violin.", False),  # "display" is no opposite of "play"
+    ],
+)
+def test_an_opposite_word_counts_only_among_the_same_words(claim: str, fires: bool) -> None:
+    evidence = (
+        "Operating profit fell 11 percent. Agency head Stefan Orlov accepted the plan. "
+        "A storm fell on the coast; the museum will display a violin. Staff found the repairs "
+        "easy."
+    )
+    assert (_checks(claim, evidence)["antonym"].value > 0) is fires

@@ -171,7 +171,7 @@ def _opposites(t: Tok) -> set[str]:
     """Lexicon antonyms, plus prefix negations: "connected"/"disconnected", "able"/"unable"."""
     out = set(ANTONYMS.get(t.stem, ()))
     w = t.word
-    if len(w) >= 4:
+    if len(w) >= 5:  # not "play"/"display"
         out |= {stem(p + w) for p in _NEG_PREFIX}
         for p in _NEG_PREFIX:
             if w.startswith(p) and len(w) - len(p) >= 4:
@@ -183,24 +183,40 @@ def _opposites(t: Tok) -> set[str]:
     return out - {t.stem}
 
 
+#: function words whose opposite still flips a claim ("his"/"her", "before"/"after")
+_OPPOSABLE = {"his", "her", "he", "she", "him", "before", "after", "more", "less", "up", "down"}
+_NEAR = 3  # words either side that must be shared for an opposite to stand for the claim's word
+
+
+def _context(ts: Sequence[Tok], i: int) -> set[str]:
+    near = [*ts[max(0, i - _NEAR) : i], *ts[i + 1 : i + 1 + _NEAR]]
+    return {t.stem for t in near if _content(t)}
+
+
 def antonym(claim: str, ev: Evidence) -> Check:
-    """A claim word absent from the evidence whose antonym is there (rose/fell, won/lost)."""
+    """A claim word absent from the evidence whose opposite is there (rose/fell, won/lost),
+    among the same words: "profit rose" against "profit fell", not any "fell" of the evidence."""
     spans: list[Span] = []
     n = 0
-    for t in toks(claim):
-        if (
-            t.stem in ev.stems
-            or not _content(t)
-            and t.word not in ("his", "her", "he", "she", "him")
-        ):
+    ct = toks(claim)
+    claim_stems = {t.stem for t in ct}
+    for i, t in enumerate(ct):
+        if t.stem in ev.stems or not _content(t) and t.word not in _OPPOSABLE:
             continue
-        opp = _opposites(t)
-        if not opp:
-            continue
-        hits = ev.find(opp, limit=1)
-        if hits:
+        opp = _opposites(t) - claim_stems  # "easy for some, hard for others" is no flip
+        context = _context(ct, i)
+        hit = next(
+            (
+                u
+                for ts in ev.toks
+                for j, u in enumerate(ts)
+                if u.stem in opp and _context(ts, j) & context
+            ),
+            None,
+        )
+        if hit is not None:
             n += 1
-            spans += [cspan(claim, t), *hits]
+            spans += [cspan(claim, t), ev.span(hit)]
     return Check("antonym", float(n), spans)
 
 
