@@ -210,7 +210,9 @@ def antonym(claim: str, ev: Evidence) -> Check:
                 u
                 for ts in ev.toks
                 for j, u in enumerate(ts)
-                if u.stem in opp and _context(ts, j) & context
+                if u.stem in opp
+                and _context(ts, j) & context
+                and u.word.endswith("ly") == t.word.endswith("ly")  # not "finally"/"first"
             ),
             None,
         )
