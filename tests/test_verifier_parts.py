@@ -184,3 +184,14 @@ def test_an_opposite_word_counts_only_among_the_same_words(claim: str, fires: bo
         "easy."
     )
     assert (_checks(claim, evidence)["antonym"].value > 0) is fires
+
+
+def test_a_copula_between_two_names_swaps_no_roles() -> None:
+    evidence = (
+        "Halvard Foods reported its results. Chief executive Mette Lund said plants would close."
+    )
+    assert (
+        _checks("Mette Lund is the chief executive of Halvard Foods.", evidence)["role_swap"].value
+        == 0
+    )
+    assert _checks("Brightwater sued Acme.", "Acme sued Brightwater.")["role_swap"].value > 0

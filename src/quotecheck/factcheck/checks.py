@@ -194,31 +194,31 @@ def _context(ts: Sequence[Tok], i: int) -> set[str]:
 
 
 def antonym(claim: str, ev: Evidence) -> Check:
-    """A claim word absent from the evidence whose opposite is there (rose/fell, won/lost),
-    among the same words: "profit rose" against "profit fell", not any "fell" of the evidence."""
+    """A claim word whose opposite the evidence gives among more of the claim's words than it
+    gives the word itself (rose/fell, won/lost): "profit rose" against "profit fell", not any
+    "fell" of the evidence, and not when "profit rose" is there too."""
     spans: list[Span] = []
     n = 0
     ct = toks(claim)
     claim_stems = {t.stem for t in ct}
+    near = [(u, _context(ts, j)) for ts in ev.toks for j, u in enumerate(ts)]
     for i, t in enumerate(ct):
-        if t.stem in ev.stems or not _content(t) and t.word not in _OPPOSABLE:
+        if not _content(t) and t.word not in _OPPOSABLE:
             continue
         opp = _opposites(t) - claim_stems  # "easy for some, hard for others" is no flip
+        if not opp:
+            continue
         context = _context(ct, i)
-        hit = next(
-            (
-                u
-                for ts in ev.toks
-                for j, u in enumerate(ts)
-                if u.stem in opp
-                and _context(ts, j) & context
-                and u.word.endswith("ly") == t.word.endswith("ly")  # not "finally"/"first"
-            ),
-            None,
-        )
-        if hit is not None:
+        same = max((len(c & context) for u, c in near if u.stem == t.stem), default=0)
+        hits = [
+            (len(c & context), u)
+            for u, c in near
+            if u.stem in opp and u.word.endswith("ly") == t.word.endswith("ly")  # not "finally"
+        ]
+        best = max(hits, key=lambda h: h[0], default=(0, None))
+        if best[1] is not None and best[0] > same:
             n += 1
-            spans += [cspan(claim, t), ev.span(hit)]
+            spans += [cspan(claim, t), ev.span(best[1])]
     return Check("antonym", float(n), spans)
 
 
@@ -240,6 +240,9 @@ def _order_pairs(
     return out
 
 
+_COPULAS = {"is", "are", "was", "were", "be", "been", "being", "became", "becomes", "remains"}
+
+
 def role_swap(claim: str, ev: Evidence) -> Check:
     """Two names with a word between them in the claim ("Acme sued Smith") that an evidence
     unit gives only in the other order around that word ("Smith sued Acme")."""
@@ -251,9 +254,10 @@ def role_swap(claim: str, ev: Evidence) -> Check:
     for (a, a0, a1), (b, b0, b1) in zip(names, names[1:], strict=False):
         if a == b:
             continue
-        between = {t.stem for t in ct if a1 <= t.start < b0 and _content(t)}
-        if not between:
-            continue
+        words = [t for t in ct if a1 <= t.start < b0]
+        between = {t.stem for t in words if _content(t)}
+        if not between or any(t.word in _COPULAS for t in words):
+            continue  # "Lund is the chief executive of Halvard" has no roles to swap
         for ts in ev.toks:
             rev = _order_pairs(ts, b, a, between)
             if rev and not _order_pairs(ts, a, b, between):
