@@ -6,6 +6,7 @@ from conftest import one_quote_report
 from quotecheck.factcheck.claims import (
     attribute,
     candidate_sentences,
+    dropped_polarity,
     extract_claims_async,
     grounded_rewrite,
     is_candidate,
@@ -35,6 +36,20 @@ def test_candidates_need_facts_and_skip_headlines_and_repeats():
     assert not is_candidate("Did the mayor open the bridge in 2021?")
     assert is_candidate("The Senate passed the bill by a wide margin.")
     assert not is_candidate("It is a lovely thing for everyone to see.")
+    # an event needs no name: the council did something checkable
+    assert is_candidate("The council also rejected a proposal to cut parking fees.")
+    assert not is_candidate("The plan is bold and the mood is good.")
+
+
+def test_a_split_that_loses_a_negation_number_or_opposite_is_caught():
+    sentence = "The plant will close as falling prices cut profits, and 210 jobs will not return."
+    kept = ["The plant will close.", "Prices cut profits.", "210 jobs will not return."]
+    assert dropped_polarity(sentence, kept) == ["falling"]
+    assert dropped_polarity(sentence, ["The plant will close.", "Falling prices cut profits."]) == [
+        "210",
+        "not",
+    ]
+    assert dropped_polarity(sentence, [sentence]) == []
 
 
 def test_grounded_rewrite_rejects_new_numbers_and_words():

@@ -18,10 +18,11 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from quotecheck.errors import InvalidOutput
+from quotecheck.factcheck.checks import ANTONYMS, NEGATION
 from quotecheck.factcheck.evidence import split_sentences
 from quotecheck.llm import LLM, render
 from quotecheck.schema import Assertor, Claim, QuoteReport, Span, Usage
-from quotecheck.text import content_words
+from quotecheck.text import content_words, stem
 from quotecheck.text.lexicon import DATE_WORDS, FACT_VERBS, NUMBER
 
 MIN_WORDS = 6
@@ -30,6 +31,10 @@ MAX_CLAIM_CHARS = 240
 MULTI_FACT_WORDS = 18
 MAX_SPLIT_TOKENS = 160
 MAX_FACTS = 4
+
+
+_COPULAS = {"is", "are", "was", "were", "has", "have", "had", "became", "become"}
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
 class _Selection(BaseModel):
@@ -66,7 +71,9 @@ def is_candidate(sentence: str) -> bool:
     if NUMBER.search(sentence) or any(re.search(rf"\b{m}\b", lower) for m in DATE_WORDS):
         return True
     named = any(w[:1].isupper() for w in words[1:])
-    return named and bool(FACT_VERBS.search(sentence))
+    verbs = {v.lower() for v in FACT_VERBS.findall(sentence)}
+    # "The council also rejected a proposal": an event needs no name to be checkable
+    return bool(verbs - _COPULAS) or named and bool(verbs)
 
 
 def candidate_sentences(text: str) -> list[Span]:
@@ -129,6 +136,21 @@ def is_multi_fact(sentence: str) -> bool:
     return any(j in sentence for j in joins) or len(NUMBER.findall(sentence)) >= 2
 
 
+def dropped_polarity(sentence: str, facts: Sequence[str]) -> list[str]:
+    """Words of ``sentence`` that turn it true or false and that no fact keeps: a negation, a
+    number, a word with an opposite ("falling", "larger", "upstream"). A split that says "prices
+    are affecting profits" for "falling prices cut into profits" would be checked without them."""
+    kept = {stem(w.group()) for f in facts for w in _WORD.finditer(f)}
+    out = []
+    for w in _WORD.finditer(sentence):
+        word = w.group().lower()
+        if (word in NEGATION or word[0].isdigit() or stem(word) in ANTONYMS) and stem(
+            word
+        ) not in kept:
+            out.append(w.group())
+    return out
+
+
 async def extract_claims_async(
     text: str,
     llm: LLM,
@@ -152,6 +174,8 @@ async def extract_claims_async(
             facts = [span.text]
             if split and is_multi_fact(span.text):
                 facts = await _split(span, llm, result)
+                if dropped_polarity(span.text, facts):
+                    facts.append(span.text)  # the split lost what makes it true or false
             for fact in facts:
                 _add_claim(result, fact, span, quotes)
     return result

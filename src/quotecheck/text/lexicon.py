@@ -266,6 +266,7 @@ attack defend|build destroy|built destroyed|create destroy|created destroyed|sav
 saved spent|remember forget|remembered forgot|present absent|male female|man woman|men women|
 husband wife|father mother|son daughter|brother sister|boy girl|north south|east west|
 left right|top bottom|inside outside|above below|over under|maximum minimum|majority minority|
+upstream downstream|
 always never|everyone nobody|everything nothing|all none|agree oppose|like hate|happy sad|
 hot cold|warm cool|fast slow|quick slow|interesting boring|important unimportant|
 necessary unnecessary|useful useless|safe dangerous|clear unclear|certain uncertain|
