@@ -4,9 +4,11 @@ Every check takes the claim and the evidence units (``windows.Unit``) and return
 a number for the calibrated verdict, and the words that explain it as ``Span``s with offsets
 into the claim (side "claim") or into a passage (side "evidence", with the passage index), so an
 editor sees why. Checks: names and numbers the evidence never gives, negation and modality
-flips, quantifiers, dates, numbers, antonyms ("rose"/"fell"), swapped roles ("Acme sued Smith"
+flips, quantifiers, dates, numbers, quantities of the same thing (``quantities``), titles given
+to another person (``titles``), antonyms ("rose"/"fell"), swapped roles ("Acme sued Smith"
 against "Smith sued Acme"), and the share of the claim's content words the evidence lacks.
-Imports ``text`` (its lexicon, stemmer and terms) and the windows of ``factcheck``.
+Imports ``text`` (its lexicon, stemmer and terms) and the tokens, quantities, titles and windows
+of ``factcheck``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 from collections.abc import Sequence
 
 from quotecheck.factcheck.quantities import quantity_mismatch
+from quotecheck.factcheck.titles import title_mismatch
 from quotecheck.factcheck.tokens import Check, Evidence, Span, Tok, cspan, toks
 from quotecheck.factcheck.windows import Unit
 from quotecheck.text import lexicon, missing_terms, stem
@@ -288,6 +291,7 @@ CHECKS = (
     date_mismatch,
     number_mismatch,
     quantity_mismatch,
+    title_mismatch,
     antonym,
     role_swap,
     novel_content,

@@ -111,6 +111,7 @@ def _unit_and_rate(
 
 
 def quantities(text: str) -> list[Quantity]:
+    """Every number of ``text`` that is not a year, with what it counts where it says."""
     out = []
     for m in _QTY.finditer(text):
         before = [
@@ -123,8 +124,7 @@ def quantities(text: str) -> list[Quantity]:
         found = _after(text, m.end())
         unit, rate, used = _unit_and_rate(found, bool(m["pct"]), m["sign"])
         end = found[used - 1].end() if used else m.end()
-        if unit:
-            out.append(Quantity(value, place, hedged, frozenset(unit), rate, m.start(), end))
+        out.append(Quantity(value, place, hedged, frozenset(unit), rate, m.start(), end))
     return out
 
 
@@ -139,12 +139,15 @@ def _same(a: Quantity, b: Quantity) -> bool:
 
 def quantity_mismatch(claim: str, ev: Evidence) -> Check:
     """A claim quantity whose thing the evidence counts, never with its value or rate."""
-    found = [(i, q) for i, u in enumerate(ev.units) for q in quantities(u.text)]
+    every = [(i, q) for i, u in enumerate(ev.units) for q in quantities(u.text)]
+    found = [(i, q) for i, q in every if q.unit]
     spans: list[Span] = []
     n = 0
-    for q in quantities(claim):
+    for q in (q for q in quantities(claim) if q.unit):
         alike = [(i, e) for i, e in found if e.unit & q.unit]
-        if not alike:
+        # the value given bare ("voted 7 to 2") may count the claim's thing
+        bare = any(not e.unit and _same(q, e) for _, e in every)
+        if not alike or bare and q.rate is None:
             continue
         same = [(i, e) for i, e in alike if _same(q, e)]
         if same and (q.rate is None or any(e.rate in (None, q.rate) for _, e in same)):
@@ -152,14 +155,5 @@ def quantity_mismatch(claim: str, ev: Evidence) -> Check:
         n += 1
         spans.append(Span("claim", claim[q.start : q.end], q.start, q.end))
         for i, e in (same or alike)[:2]:
-            u = ev.units[i]
-            spans.append(
-                Span(
-                    "evidence",
-                    u.text[e.start : e.end],
-                    u.start + e.start,
-                    u.start + e.end,
-                    u.passage,
-                )
-            )
+            spans.append(ev.span_at(i, e.start, e.end))
     return Check("quantity_mismatch", float(n), spans)

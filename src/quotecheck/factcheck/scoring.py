@@ -29,8 +29,9 @@ _EPS = 1e-4
 #: checks whose firing, with a low P(supported), makes the claim refuted (not merely unbacked)
 CONTRADICTIONS = ("negation_flip", "antonym", "number_mismatch", "date_mismatch", "role_swap")
 #: the same, measured against the whole evidence: a quantity of the claim's thing that the
-#: evidence never gives with the claim's value is a contradiction wherever it stands
-DOCUMENT_CONTRADICTIONS = ("quantity_mismatch",)
+#: evidence never gives with the claim's value, or a title it gives another person, is a
+#: contradiction wherever it stands
+DOCUMENT_CONTRADICTIONS = ("quantity_mismatch", "title_mismatch")
 #: the feature of the name question (``cloze``): a model answer, so ``m_`` (kept when the code
 #: checks of a saved record are measured again), absent where the question was not asked
 NAME_SWAP = "m_name_swap"

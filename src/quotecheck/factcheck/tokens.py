@@ -60,10 +60,12 @@ class Evidence:
         self.words = {t.word for ts in self.toks for t in ts}
 
     def span(self, t: Tok) -> Span:
-        u = self.units[t.unit]
-        return Span(
-            "evidence", u.text[t.start : t.end], u.start + t.start, u.start + t.end, u.passage
-        )
+        return self.span_at(t.unit, t.start, t.end)
+
+    def span_at(self, unit: int, start: int, end: int) -> Span:
+        """The words ``start:end`` of unit ``unit``, as a span into its passage."""
+        u = self.units[unit]
+        return Span("evidence", u.text[start:end], u.start + start, u.start + end, u.passage)
 
     def find(self, stems: set[str], limit: int = 3) -> list[Span]:
         out = []

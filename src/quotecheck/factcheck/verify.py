@@ -28,6 +28,7 @@ UNSEEN_TERMS = "the evidence shown never mentions"
 _WHAT = {
     "number_mismatch": "another number",
     "quantity_mismatch": "another quantity of the same thing",
+    "title_mismatch": "a title the evidence gives someone else",
     "date_mismatch": "another date",
     "negation_flip": "a negation on one side only",
     "antonym": "the opposite word",

@@ -172,6 +172,15 @@ NAME_TITLES = frozenset(HONORIFICS) | frozenset(
     "princess general judge justice chief ambassador speaker leader pope former premier".split()
 )
 
+#: words of a person's title before a name ("Councillor", "transport director", "agency head"):
+#: with the name titles and role nouns, what ``factcheck.titles`` reads as a title
+TITLE_WORDS = (
+    *NAME_TITLES, *ROLE_NOUNS.split("|"), *"""councillor councilor councilman councilwoman alderman
+    director executive officer head chair chairman chairwoman chairperson judge mayor commissioner
+    inspector manager founder editor coach captain professor superintendent sheriff prosecutor
+    attorney treasurer deputy ceo cfo""".split(),
+)  # fmt: skip
+
 # -- titles and sentence ends (newspaper style) -----------------------------------------------
 #: small words a title-case title may keep in lower case (“Meet the Press”)
 TITLE_MINOR_WORDS = {
