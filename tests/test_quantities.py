@@ -10,6 +10,7 @@ from quotecheck.factcheck.scoring import DIFFERENCES, contradicted
 from quotecheck.factcheck.windows import units
 
 EVIDENCE = (
+    "Operating profit fell 11 percent, on revenue up 6 percent from a year earlier. "
     "The extension adds 4.2 kilometres and six stops between Harlow Square and the depot. "
     "The estimated cost is 118 million euros. She said the line is expected to carry 14,000 "
     "passengers a day. The council voted 7 to 2 on 14 March. About 210 jobs will be lost."
@@ -28,6 +29,8 @@ def _fired(claim: str, evidence: str = EVIDENCE) -> list[str]:
         ("The line will carry 14,000 passengers a week.", ["14,000 passengers a week"]),
         ("Nine new stops will be added.", ["Nine new stops", "six stops"]),
         ("The extension adds 5.2 kilometres of track.", ["5.2 kilometres"]),
+        ("Operating profit rose 11 percent.", ["11 percent", "11 percent"]),
+        ("Revenue was 6 percent less than a year before.", ["6 percent", "6 percent"]),
     ],
 )
 def test_a_quantity_of_the_same_thing_with_another_value_or_rate_fires(
@@ -43,6 +46,7 @@ def test_a_quantity_of_the_same_thing_with_another_value_or_rate_fires(
     [
         "It is expected to cost 118 million euros.",  # the same
         "The line will carry 14,000 passengers daily.",  # the same rate, said otherwise
+        "Profit was down 11 percent and revenue 6 percent higher.",  # the same directions
         "Six new stops will be added between the square and the depot.",
         "The council voted seven to two.",  # nothing counted: the bare number check's
         "Some 200 jobs will go.",  # hedged: rounds to the evidence's 210

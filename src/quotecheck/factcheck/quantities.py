@@ -5,7 +5,9 @@ what it counts (the content words right after it: "euros", "new stops", "passeng
 currency sign before it) and its rate ("a day", "per week", "annually"). ``quantity_mismatch``
 fires when the evidence counts the same thing as the claim but never with the claim's value
 ("118 billion euros" against "118 million euros", "nine new stops" against "six stops"), or
-gives the value only at another rate ("14,000 passengers a week" against "a day"). Unlike the
+gives the value only at another rate ("14,000 passengers a week" against "a day") or in the
+other direction ("rose 11 percent" against "fell 11 percent", "6 percent less" against "up 6
+percent"). Unlike the
 bare number check it needs the thing counted to match, so "seven votes to two" against "7 to 2"
 or a number the evidence gives for something else never fires. Imports ``text`` (its lexicon
 and stemmer) and the tokens of ``factcheck``.
@@ -48,6 +50,8 @@ _MODIFIERS |= {"full", "small", "large", "big", "major", "local", "public", "sep
 _ENDS = {"between", "across", "along", "among", "within", "near", "through", "toward", "towards"}
 _ENDS |= {"against", "around", "behind", "beyond", "via", "per", "including", "last", "next"}
 _YEARLIKE = re.compile(r"1[6-9]\d\d|20\d\d")
+_UP = {stem(w) for w in lexicon.UP_WORDS}
+_DOWN = {stem(w) for w in lexicon.DOWN_WORDS}
 _CLAUSE_END = re.compile(r"[,;:()\[\]\"“”]|\.(?:\s|$)")
 
 
@@ -56,6 +60,7 @@ class Quantity:
     value: float
     place: float  # the value's last written place: values that round to the same are equal
     hedged: bool  # "about 200": within ``HEDGE_TOLERANCE`` of another value is the same
+    direction: int  # +1 "rose 6 percent", "6 percent more"; -1 "fell", "less"; 0 neither
     unit: frozenset[str]  # stems of what it counts
     rate: str | None
     start: int
@@ -91,7 +96,7 @@ def _unit_and_rate(
         while i < len(words) and len(unit) < 2:
             w = words[i]
             stops = STOPWORDS | _NOT_UNITS | _ENDS | _RATE_ADVERBS.keys()
-            if w in stops or not w.isalpha():
+            if w in stops or not w.isalpha() or stem(w) in _UP | _DOWN:
                 break
             if w not in _MODIFIERS:
                 unit.add("percent" if w in ("percent", "pct") else stem(w))
@@ -100,7 +105,7 @@ def _unit_and_rate(
             unit, i = {"percent"}, i + 2
     used = i
     rate = None
-    for j, w in enumerate(words[i : i + 2], i):  # right after it: "a day", "annually"
+    for j, w in enumerate(words[i : i + 1], i):  # right after it: "a day", "annually"
         if w in _RATE_ADVERBS:
             rate, used = _RATE_ADVERBS[w], j + 1
         elif w in ("a", "an", "per", "each", "every") and j + 1 < len(words):
@@ -114,9 +119,8 @@ def quantities(text: str) -> list[Quantity]:
     """Every number of ``text`` that is not a year, with what it counts where it says."""
     out = []
     for m in _QTY.finditer(text):
-        before = [
-            w.group().lower() for w in WORD.finditer(text[max(0, m.start() - 25) : m.start()])
-        ]
+        lead = re.split(r"[,;:()]", text[max(0, m.start() - 25) : m.start()])[-1]
+        before = [w.group().lower() for w in WORD.finditer(lead)]
         value, place = _value(m)
         if _YEARLIKE.fullmatch(m.group().strip()):
             continue  # a year: the date check's
@@ -124,7 +128,9 @@ def quantities(text: str) -> list[Quantity]:
         found = _after(text, m.end())
         unit, rate, used = _unit_and_rate(found, bool(m["pct"]), m["sign"])
         end = found[used - 1].end() if used else m.end()
-        out.append(Quantity(value, place, hedged, frozenset(unit), rate, m.start(), end))
+        near = {stem(w) for w in before[-2:]} | {stem(w.group()) for w in found[used : used + 2]}
+        direction = bool(near & _UP) - bool(near & _DOWN)
+        out.append(Quantity(value, place, hedged, direction, frozenset(unit), rate, m.start(), end))
     return out
 
 
@@ -137,8 +143,15 @@ def _same(a: Quantity, b: Quantity) -> bool:
     )
 
 
+def _agree(a: Quantity, b: Quantity) -> bool:
+    """Of the same value: whether their rates and directions agree where both say one."""
+    rate = a.rate is None or b.rate in (None, a.rate)
+    return rate and (not a.direction or not b.direction or a.direction == b.direction)
+
+
 def quantity_mismatch(claim: str, ev: Evidence) -> Check:
-    """A claim quantity whose thing the evidence counts, never with its value or rate."""
+    """A claim quantity whose thing the evidence counts, never with its value, rate or
+    direction ("rose 11 percent" against "fell 11 percent")."""
     every = [(i, q) for i, u in enumerate(ev.units) for q in quantities(u.text)]
     found = [(i, q) for i, q in every if q.unit]
     spans: list[Span] = []
@@ -146,11 +159,9 @@ def quantity_mismatch(claim: str, ev: Evidence) -> Check:
     for q in (q for q in quantities(claim) if q.unit):
         alike = [(i, e) for i, e in found if e.unit & q.unit]
         # the value given bare ("voted 7 to 2") may count the claim's thing
-        bare = any(not e.unit and _same(q, e) for _, e in every)
-        if not alike or bare and q.rate is None:
-            continue
-        same = [(i, e) for i, e in alike if _same(q, e)]
-        if same and (q.rate is None or any(e.rate in (None, q.rate) for _, e in same)):
+        bare = [(i, e) for i, e in every if not e.unit and q.rate is None]
+        same = [(i, e) for i, e in alike + bare if _same(q, e)]
+        if not alike and not same or any(_agree(q, e) for _, e in same):
             continue
         n += 1
         spans.append(Span("claim", claim[q.start : q.end], q.start, q.end))

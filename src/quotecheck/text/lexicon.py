@@ -218,6 +218,14 @@ NUMBER_WORD = {w: i for i, w in enumerate(NUMBER_UNITS)} | {
 }
 NUMBER_SCALE = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 
+#: words that give a number a direction ("up 6 percent", "fell 11 percent", "6 percent less")
+UP_WORDS = frozenset(
+    "up rise rose risen increase grew grow gain higher more climb jump surge".split()
+)
+DOWN_WORDS = frozenset(
+    "down fall fell decrease drop decline lower less fewer shrank slip plunge".split()
+)
+
 #: words that make a sentence date-bearing for claim candidates
 DATE_WORDS = (
     "january february march april may june july august september october november december "
