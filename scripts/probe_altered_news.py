@@ -8,7 +8,8 @@ against the source (``check_claims``, one model for the whole run) and scored by
 
 - an article sentence is *passed* when every claim taken from it is ``supported``;
 - an altered sentence is *caught* when a claim taken from it is not ``supported`` (refuted,
-  not backed or sent to review); one that yields no claim is missed.
+  not backed or sent to review); one that yields no claim is missed. It is caught *fairly*
+  when the same sentence as written passed: otherwise something else in it was flagged.
 
 usage: python scripts/probe_altered_news.py [--dir examples/altered-news] [--json out.json]
 """
@@ -22,6 +23,7 @@ import time
 from pathlib import Path
 
 from quotecheck import check_claims_async
+from quotecheck.factcheck.evidence import split_sentences
 from quotecheck.llm import LLM
 from quotecheck.schema import FactCheckReport, Label
 
@@ -39,6 +41,7 @@ def by_sentence(report: FactCheckReport) -> dict[tuple[int, int], list[str]]:
 async def story(folder: Path, llm: LLM) -> dict:
     source = [str(folder / "source.txt")]
     row: dict = {"story": folder.name, "claims": 0, "seconds": 0.0}
+    written: list[list[str]] = []  # labels of each sentence of the article as written
     for name in ("article", "altered"):
         text = (folder / f"{name}.txt").read_text("utf-8")
         t0 = time.perf_counter()
@@ -46,7 +49,9 @@ async def story(folder: Path, llm: LLM) -> dict:
         row["seconds"] += time.perf_counter() - t0
         row["claims"] += len(report.claims)
         sentences = by_sentence(report)
+        spans = [(x.start, x.end) for x in split_sentences(text)]
         if name == "article":
+            written = [sentences.get(x, []) for x in spans]
             row["sentences"] = len(sentences)
             row["passed"] = sum(
                 all(v == Label.supported.value for v in vs) for vs in sentences.values()
@@ -59,11 +64,15 @@ async def story(folder: Path, llm: LLM) -> dict:
         row["altered"] = []
         for alt in alterations:
             at = text.index(alt["text"])
-            labels = next((vs for (a, b), vs in sentences.items() if a <= at < b), [])
+            k = next(i for i, (a, b) in enumerate(spans) if a <= at < b)
+            labels = sentences.get(spans[k], [])
             caught = any(v != Label.supported.value for v in labels)
-            row["altered"].append({**alt, "labels": labels, "caught": caught})
+            # the same sentence as written passed: the alteration is what was caught
+            fair = caught and bool(written[k]) and all(v == "supported" for v in written[k])
+            row["altered"].append({**alt, "labels": labels, "caught": caught, "fair": fair})
         row["alterations"] = len(alterations)
         row["caught"] = sum(a["caught"] for a in row["altered"])
+        row["fair"] = sum(a["fair"] for a in row["altered"])
     return row
 
 
@@ -77,17 +86,20 @@ async def main() -> None:
     for r in rows:
         print(
             f"{r['story']}: article sentences passed {r['passed']}/{r['sentences']}, "
-            f"alterations caught {r['caught']}/{r['alterations']}, "
+            f"alterations caught {r['caught']}/{r['alterations']} "
+            f"({r['fair']} where the sentence as written passed), "
             f"{r['seconds'] / max(1, r['claims']):.1f} s a claim"
         )
         for a in r["altered"]:
-            mark = "caught" if a["caught"] else "MISSED"
+            mark = ("caught" if a["fair"] else "caught*") if a["caught"] else "MISSED"
             print(f"   {mark} {a['kind']}: {a['text']!r} {a['labels']}")
-    total = {k: sum(r[k] for r in rows) for k in ("passed", "sentences", "caught", "alterations")}
+    keys = ("passed", "sentences", "caught", "fair", "alterations")
+    total = {k: sum(r[k] for r in rows) for k in keys}
     seconds = sum(r["seconds"] for r in rows) / max(1, sum(r["claims"] for r in rows))
     print(
         f"all: article sentences passed {total['passed']}/{total['sentences']}, "
-        f"alterations caught {total['caught']}/{total['alterations']}, {seconds:.1f} s a claim"
+        f"alterations caught {total['caught']}/{total['alterations']} ({total['fair']} where the "
+        f"sentence as written passed; * marks the others), {seconds:.1f} s a claim"
     )
     if args.json:
         args.json.write_text(json.dumps({"total": total, "stories": rows}, indent=1), "utf-8")
