@@ -7,16 +7,16 @@ fires when the evidence counts the same thing as the claim but never with the cl
 ("118 billion euros" against "118 million euros", "nine new stops" against "six stops"), or
 gives the value only at another rate ("14,000 passengers a week" against "a day") or in the
 other direction ("rose 11 percent" against "fell 11 percent", "6 percent less" against "up 6
-percent"). Unlike the
-bare number check it needs the thing counted to match, so "seven votes to two" against "7 to 2"
-or a number the evidence gives for something else never fires. Imports ``text`` (its lexicon
-and stemmer) and the tokens of ``factcheck``.
+percent"). Unlike the bare number check it needs the thing counted to match, so "seven votes to
+two" against "voted 7 to 2" or a number the evidence gives for something else never fires.
+Imports ``text`` (its lexicon and stemmer) and the tokens of ``factcheck``.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from quotecheck.factcheck.tokens import WORD, Check, Evidence, Span
 from quotecheck.text import lexicon, stem
@@ -52,6 +52,7 @@ _ENDS |= {"against", "around", "behind", "beyond", "via", "per", "including", "l
 _YEARLIKE = re.compile(r"1[6-9]\d\d|20\d\d")
 _UP = {stem(w) for w in lexicon.UP_WORDS}
 _DOWN = {stem(w) for w in lexicon.DOWN_WORDS}
+_UNIT_STOPS = STOPWORDS | _NOT_UNITS | _ENDS | _RATE_ADVERBS.keys()
 _CLAUSE_END = re.compile(r"[,;:()\[\]\"“”]|\.(?:\s|$)")
 
 
@@ -95,28 +96,28 @@ def _unit_and_rate(
     if not unit:
         while i < len(words) and len(unit) < 2:
             w = words[i]
-            stops = STOPWORDS | _NOT_UNITS | _ENDS | _RATE_ADVERBS.keys()
-            if w in stops or not w.isalpha() or stem(w) in _UP | _DOWN:
+            if w in _UNIT_STOPS or not w.isalpha() or stem(w) in _UP | _DOWN:
                 break
             if w not in _MODIFIERS:
                 unit.add("percent" if w in ("percent", "pct") else stem(w))
             i += 1
         if words[i : i + 2] == ["per", "cent"]:
             unit, i = {"percent"}, i + 2
-    used = i
-    rate = None
-    for j, w in enumerate(words[i : i + 1], i):  # right after it: "a day", "annually"
-        if w in _RATE_ADVERBS:
-            rate, used = _RATE_ADVERBS[w], j + 1
-        elif w in ("a", "an", "per", "each", "every") and j + 1 < len(words):
-            rate, used = _RATE_NOUNS.get(words[j + 1].rstrip("s")), j + 2
+    # the rate stands right after it: "annually", "a day", "per week"
+    nxt = words[i] if i < len(words) else ""
+    if nxt in _RATE_ADVERBS:
+        return unit, _RATE_ADVERBS[nxt], i + 1
+    if nxt in ("a", "an", "per", "each", "every") and i + 1 < len(words):
+        rate = _RATE_NOUNS.get(words[i + 1].rstrip("s"))
         if rate:
-            break
-    return unit, rate, used if rate else i
+            return unit, rate, i + 2
+    return unit, None, i
 
 
-def quantities(text: str) -> list[Quantity]:
-    """Every number of ``text`` that is not a year, with what it counts where it says."""
+@lru_cache(maxsize=4096)
+def quantities(text: str) -> tuple[Quantity, ...]:
+    """Every number of ``text`` that is not a year, with what it counts where it says (cached:
+    an evidence unit is read once for all the claims checked against it)."""
     out = []
     for m in _QTY.finditer(text):
         lead = re.split(r"[,;:()]", text[max(0, m.start() - 25) : m.start()])[-1]
@@ -131,7 +132,7 @@ def quantities(text: str) -> list[Quantity]:
         near = {stem(w) for w in before[-2:]} | {stem(w.group()) for w in found[used : used + 2]}
         direction = bool(near & _UP) - bool(near & _DOWN)
         out.append(Quantity(value, place, hedged, direction, frozenset(unit), rate, m.start(), end))
-    return out
+    return tuple(out)
 
 
 def _same(a: Quantity, b: Quantity) -> bool:

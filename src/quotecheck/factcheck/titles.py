@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from quotecheck.factcheck.tokens import WORD, Check, Evidence, Span
 from quotecheck.text import lexicon, stem
@@ -36,7 +37,9 @@ def _title(word: str) -> str | None:
     return s if s in _TITLES else None
 
 
-def mentions(text: str) -> list[Mention]:
+@lru_cache(maxsize=4096)
+def mentions(text: str) -> tuple[Mention, ...]:
+    """Every run of capitals read as a name, with its title words (cached per text)."""
     out = []
     for run in _RUN.finditer(text):
         words = list(WORD.finditer(text, run.start(), run.end()))
@@ -56,7 +59,7 @@ def mentions(text: str) -> list[Mention]:
         person = words[-1].group().lower().rstrip(".") if words else ""
         if person and _title(person) is None:
             out.append(Mention(person, frozenset(titles), start, run.end()))
-    return out
+    return tuple(out)
 
 
 def _same_title(a: frozenset[str], b: frozenset[str]) -> bool:
