@@ -243,9 +243,6 @@ def _order_pairs(
     return out
 
 
-_COPULAS = {"is", "are", "was", "were", "be", "been", "being", "became", "becomes", "remains"}
-
-
 def role_swap(claim: str, ev: Evidence) -> Check:
     """Two names with a word between them in the claim ("Acme sued Smith") that an evidence
     unit gives only in the other order around that word ("Smith sued Acme")."""
@@ -259,7 +256,7 @@ def role_swap(claim: str, ev: Evidence) -> Check:
             continue
         words = [t for t in ct if a1 <= t.start < b0]
         between = {t.stem for t in words if _content(t)}
-        if not between or any(t.word in _COPULAS for t in words):
+        if not between or any(t.word in lexicon.COPULAS for t in words):
             continue  # "Lund is the chief executive of Halvard" has no roles to swap
         for ts in ev.toks:
             rev = _order_pairs(ts, b, a, between)

@@ -23,7 +23,7 @@ from quotecheck.factcheck.evidence import split_sentences
 from quotecheck.llm import LLM, render
 from quotecheck.schema import Assertor, Claim, QuoteReport, Span, Usage
 from quotecheck.text import content_words, stem
-from quotecheck.text.lexicon import DATE_WORDS, FACT_VERBS, NUMBER
+from quotecheck.text.lexicon import COPULAS, DATE_WORDS, FACT_VERBS, NUMBER
 
 MIN_WORDS = 6
 _CLOSERS = "\"'”’»)]"
@@ -33,7 +33,7 @@ MAX_SPLIT_TOKENS = 160
 MAX_FACTS = 4
 
 
-_COPULAS = {"is", "are", "was", "were", "has", "have", "had", "became", "become"}
+_COPULAS = COPULAS | {"has", "have", "had"}  # "is", "has": no event of their own
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 

@@ -33,22 +33,13 @@ _QTY = re.compile(
     rf"(?:\s?(?P<pct>%)|\s*(?P<scale>{'|'.join(_SCALE)})\b)?",
     re.I,
 )
-#: words that make a number approximate: "about 14,000" may stand for 14,350
-_HEDGES = {"about", "around", "some", "nearly", "almost", "roughly", "approximately", "over"}
-_HEDGES |= {"than", "under", "least", "estimated"}  # "more than", "at least"
 #: how far "about 200" may be from the value it rounds (210 is 4.8 % away)
 HEDGE_TOLERANCE = 0.06
-_RATE_NOUNS = {"hour": "hour", "day": "day", "week": "week", "month": "month", "year": "year"}
-_RATE_ADVERBS = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month"}
-_RATE_ADVERBS |= {"yearly": "year", "annually": "year", "annual": "year", "nightly": "day"}
+_HEDGES = lexicon.QUANTITY_HEDGES
+_RATE_NOUNS, _RATE_ADVERBS = lexicon.RATE_NOUNS, lexicon.RATE_ADVERBS
 #: what a number after which these come counts a date or an age, not a thing
 _NOT_UNITS = set(lexicon.DATE_WORDS) | {"year", "old", "th", "st", "nd", "rd"}
-#: words before what a number counts that do not say what it is ("nine new stops"), and words
-#: that end the counted thing ("six stops between ...")
-_MODIFIERS = {"new", "old", "more", "extra", "additional", "other", "further", "former", "total"}
-_MODIFIERS |= {"full", "small", "large", "big", "major", "local", "public", "separate", "different"}
-_ENDS = {"between", "across", "along", "among", "within", "near", "through", "toward", "towards"}
-_ENDS |= {"against", "around", "behind", "beyond", "via", "per", "including", "last", "next"}
+_MODIFIERS, _ENDS = lexicon.COUNT_MODIFIERS, lexicon.COUNT_ENDS
 _YEARLIKE = re.compile(r"1[6-9]\d\d|20\d\d")
 _UP = {stem(w) for w in lexicon.UP_WORDS}
 _DOWN = {stem(w) for w in lexicon.DOWN_WORDS}

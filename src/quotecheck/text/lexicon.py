@@ -218,6 +218,28 @@ NUMBER_WORD = {w: i for i, w in enumerate(NUMBER_UNITS)} | {
 }
 NUMBER_SCALE = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 
+#: what a count is read with (``factcheck.quantities``): words that make it approximate ("about
+#: 14,000", "more than", "at least"); its rate ("a day", "annually"); words before the thing
+#: counted that do not say what it is ("nine new stops"); words that end the thing counted
+QUANTITY_HEDGES = frozenset(
+    "about around some nearly almost roughly approximately over than under least estimated".split()
+)
+RATE_NOUNS = {"hour": "hour", "day": "day", "week": "week", "month": "month", "year": "year"}
+RATE_ADVERBS = {
+    "hourly": "hour", "daily": "day", "nightly": "day", "weekly": "week", "monthly": "month",
+    "yearly": "year", "annually": "year", "annual": "year",
+}  # fmt: skip
+COUNT_MODIFIERS = frozenset(
+    "new old more extra additional other further former total full small large big major local "
+    "public separate different".split()
+)
+COUNT_ENDS = frozenset(
+    "between across along among within near through toward towards against around behind beyond "
+    "via per including last next".split()
+)
+#: verbs that link a subject to what it is, not to what it did ("Lund is the chief executive")
+COPULAS = frozenset("is are was were be been being became become becomes remains".split())
+
 #: words that give a number a direction ("up 6 percent", "fell 11 percent", "6 percent less")
 UP_WORDS = frozenset(
     "up rise rose risen increase grew grow gain higher more climb jump surge".split()
