@@ -195,3 +195,10 @@ def test_a_copula_between_two_names_swaps_no_roles() -> None:
         == 0
     )
     assert _checks("Brightwater sued Acme.", "Acme sued Brightwater.")["role_swap"].value > 0
+
+
+def test_a_sentence_opening_nobody_or_everyone_names_no_one() -> None:
+    evidence = "No one died; two residents of Brennock were treated in hospital."
+    claim = "Nobody was killed, but two Brennock residents were treated in hospital."
+    assert _checks(claim, evidence)["missing_names_numbers"].value == 0
+    assert _checks("Everyone left Dunmore.", evidence)["missing_names_numbers"].value == 1

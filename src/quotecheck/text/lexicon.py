@@ -357,7 +357,8 @@ SENTENCE_OPENERS = frozenset(
     therefore instead later earlier today yesterday tomorrow now first second third lastly
     instead nevertheless nonetheless although though despite because while whereas besides
     again already ultimately eventually currently recently previously subsequently even unless
-    until perhaps maybe indeed actually every many several""".split()
+    until perhaps maybe indeed actually every many several nobody everyone everybody someone
+    somebody anyone anybody nothing everything something anything""".split()
 )
 
 #: capitalised words that start a line of a transcript or a question-answer pair, never a
