@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field, StringConstraints
 from quotecheck.errors import InvalidOutput
 from quotecheck.factcheck.checks import ANTONYMS, NEGATION
 from quotecheck.factcheck.evidence import split_sentences
+from quotecheck.factcheck.tokens import WORD
 from quotecheck.llm import LLM, render
 from quotecheck.schema import Assertor, Claim, QuoteReport, Span, Usage
 from quotecheck.text import content_words, stem
@@ -34,7 +35,6 @@ MAX_FACTS = 4
 
 
 _COPULAS = COPULAS | {"has", "have", "had"}  # "is", "has": no event of their own
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
 class _Selection(BaseModel):
@@ -140,9 +140,9 @@ def dropped_polarity(sentence: str, facts: Sequence[str]) -> list[str]:
     """Words of ``sentence`` that turn it true or false and that no fact keeps: a negation, a
     number, a word with an opposite ("falling", "larger", "upstream"). A split that says "prices
     are affecting profits" for "falling prices cut into profits" would be checked without them."""
-    kept = {stem(w.group()) for f in facts for w in _WORD.finditer(f)}
+    kept = {stem(w.group()) for f in facts for w in WORD.finditer(f)}
     out = []
-    for w in _WORD.finditer(sentence):
+    for w in WORD.finditer(sentence):
         word = w.group().lower()
         if (word in NEGATION or word[0].isdigit() or stem(word) in ANTONYMS) and stem(
             word
