@@ -104,3 +104,9 @@ def test_the_altered_examples_fire_the_check_meant_for_them(
     article = (EXAMPLES / story / "article.txt").read_text("utf-8")
     for sentence in article.replace("\n", " ").split(". "):  # the article as written: nothing
         assert _fired(sentence, source, check) == [], sentence
+
+
+def test_an_opposite_word_among_the_same_words_refutes_like_a_swapped_name() -> None:
+    features = {"m_sup": 4.0, "m_sup_clean": 0.0, "antonym@E": 1.0}
+    assert contradicted(features)
+    assert FULL.probability(features) <= NAME_SWAP_P
