@@ -186,8 +186,7 @@ def _opposites(t: Tok) -> set[str]:
     return out - {t.stem}
 
 
-#: function words whose opposite still flips a claim ("his"/"her", "before"/"after")
-_OPPOSABLE = {"his", "her", "he", "she", "him", "before", "after", "more", "less", "up", "down"}
+_OPPOSABLE = lexicon.OPPOSABLE_WORDS
 _NEAR = 3  # words either side that must be shared for an opposite to stand for the claim's word
 
 
@@ -204,7 +203,6 @@ def antonym(claim: str, ev: Evidence) -> Check:
     n = 0
     ct = toks(claim)
     claim_stems = {t.stem for t in ct}
-    near = [(u, _context(ts, j)) for ts in ev.toks for j, u in enumerate(ts)]
     for i, t in enumerate(ct):
         if not _content(t) and t.word not in _OPPOSABLE:
             continue
@@ -212,10 +210,17 @@ def antonym(claim: str, ev: Evidence) -> Check:
         if not opp:
             continue
         context = _context(ct, i)
-        same = max((len(c & context) for u, c in near if u.stem == t.stem), default=0)
+        # the evidence's words among which the claim's word or an opposite stands
+        near = [
+            (u, len(_context(ts, j) & context))
+            for ts in ev.toks
+            for j, u in enumerate(ts)
+            if u.stem == t.stem or u.stem in opp
+        ]
+        same = max((k for u, k in near if u.stem == t.stem), default=0)
         hits = [
-            (len(c & context), u)
-            for u, c in near
+            (k, u)
+            for u, k in near
             if u.stem in opp and u.word.endswith("ly") == t.word.endswith("ly")  # not "finally"
         ]
         best = max(hits, key=lambda h: h[0], default=(0, None))

@@ -67,16 +67,6 @@ class Evidence:
         u = self.units[unit]
         return Span("evidence", u.text[start:end], u.start + start, u.start + end, u.passage)
 
-    def find(self, stems: set[str], limit: int = 3) -> list[Span]:
-        out = []
-        for ts in self.toks:
-            for t in ts:
-                if t.stem in stems:
-                    out.append(self.span(t))
-                    if len(out) >= limit:
-                        return out
-        return out
-
 
 def cspan(claim: str, t: Tok) -> Span:
     return Span("claim", claim[t.start : t.end], t.start, t.end)

@@ -88,6 +88,8 @@ QUANTIFIER_WORDS = frozenset(
     majority minority both single sole solely exclusively mainly mostly rarely often sometimes
     usually""".split()
 )
+#: function words whose opposite still flips a claim ("his"/"her", "before"/"after")
+OPPOSABLE_WORDS = frozenset("his her he she him before after more less up down".split())
 #: pairs of opposites ("rose fell"), separated by "|": a claim word whose opposite is in the
 #: evidence while the word itself is not (written for the project; standard English)
 ANTONYM_PAIRS = """\
